@@ -1,0 +1,168 @@
+"""Implementation of the ``smart-audit`` command line (see ``smart-audit --help``).
+
+Exit codes: 0 success; 1 the input or the knowledge base is invalid (the errors are printed); 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from engine.errors import KbIssue, KnowledgeBaseError, SmartAuditError
+from engine.graph import build_graph
+from engine.kb.loader import KnowledgeBase, default_kb_path, load_kb
+from engine.kb.summary import check_graph, summarise
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+
+
+def _say(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, default=str)
+
+
+def _write(text: str, out: str | None) -> None:
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _load(args: argparse.Namespace) -> KnowledgeBase:
+    return load_kb(Path(args.kb) if args.kb else default_kb_path())
+
+
+def _print_issues(issues: list[KbIssue], lang: str) -> None:
+    head = _say(lang, f"知识库有 {len(issues)} 处错误：", f"knowledge base has {len(issues)} error(s):")
+    print(head, file=sys.stderr)
+    for issue in issues:
+        print(f"  - {issue}", file=sys.stderr)
+
+
+def cmd_kb_check(args: argparse.Namespace) -> int:
+    try:
+        kb = _load(args)
+        graph = build_graph(kb)
+    except KnowledgeBaseError as exc:
+        if args.json:
+            _write(_dump({"valid": False, "errors": [issue.__dict__ for issue in exc.issues]}), None)
+        _print_issues(exc.issues, args.lang)
+        return EXIT_INVALID
+    except SmartAuditError as exc:
+        if args.json:
+            _write(
+                _dump({"valid": False, "errors": [{"file": "", "path": "", "message": str(exc), "fix": ""}]}),
+                None,
+            )
+        print(str(exc), file=sys.stderr)
+        return EXIT_INVALID
+    issues = check_graph(kb, graph)
+    summary = summarise(kb, graph)
+    if args.json:
+        _write(_dump({"valid": not issues, **summary, "errors": [i.__dict__ for i in issues]}), None)
+        return EXIT_INVALID if issues else EXIT_OK
+    if issues:
+        _print_issues(issues, args.lang)
+        return EXIT_INVALID
+    lang = args.lang
+    lines = [
+        _say(
+            lang,
+            f"知识库有效：版本 {summary['version']}，哈希 {summary['hash']}",
+            f"knowledge base valid: version {summary['version']}, hash {summary['hash']}",
+        ),
+        _say(
+            lang,
+            f"默认基准体系：{summary['default_benchmark_set']}",
+            f"default benchmark set: {summary['default_benchmark_set']}",
+        ),
+        _say(lang, "记录数：", "records:") + " " + ", ".join(f"{k} {v}" for k, v in summary["counts"].items()),
+        _say(lang, "数值按可信度分级：", "values by grade:")
+        + " "
+        + ", ".join(f"{k} {v}" for k, v in summary["grades"].items()),
+        _say(lang, "来源按可信度分级：", "sources by grade:")
+        + " "
+        + ", ".join(f"{k} {v}" for k, v in summary["source_grades"].items()),
+        _say(
+            lang,
+            f"工艺图：{summary['graph']['nodes']} 个节点，{summary['graph']['edges']} 条边",
+            f"process graph: {summary['graph']['nodes']} nodes, {summary['graph']['edges']} edges",
+        ),
+    ]
+    by_kind: dict[str, list[dict[str, str]]] = {}
+    for gap in summary["gaps"]:
+        by_kind.setdefault(gap["kind"], []).append(gap)
+    lines.append(_say(lang, f"待解决缺口：{len(summary['gaps'])} 项", f"open gaps: {len(summary['gaps'])}"))
+    for kind, gaps in by_kind.items():
+        lines.append(f"  {kind}: {len(gaps)}")
+        shown = gaps if args.verbose else gaps[:5]
+        for gap in shown:
+            lines.append(f"    - {gap['where']}: {gap['detail']}")
+        if len(gaps) > len(shown):
+            lines.append(
+                _say(
+                    lang,
+                    f"    …另有 {len(gaps) - len(shown)} 项（--verbose 全部列出）",
+                    f"    ... and {len(gaps) - len(shown)} more (--verbose lists all)",
+                )
+            )
+    _write("\n".join(lines), None)
+    return EXIT_OK
+
+
+def cmd_kb_graph(args: argparse.Namespace) -> int:
+    from explanations.graph_svg import render_process_svg
+
+    try:
+        kb = _load(args)
+        graph = build_graph(kb)
+    except KnowledgeBaseError as exc:
+        _print_issues(exc.issues, args.lang)
+        return EXIT_INVALID
+    except SmartAuditError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INVALID
+    if args.format == "json":
+        _write(_dump(graph.to_node_link()), args.output)
+    else:
+        _write(render_process_svg(kb, graph, lang=args.lang), args.output)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="smart-audit",
+        description=(
+            "Cleaner-production smart audit for printed-circuit-board factories / 印制电路板行业清洁生产智慧审核"
+        ),
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--kb", help="knowledge-base folder (default: $SMART_AUDIT_KB or the bundled knowledge_base/)")
+    common.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of text output (default zh)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    kb = sub.add_parser("kb", help="knowledge-base tools")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    check = kb_sub.add_parser("check", parents=[common], help="validate the knowledge base and summarise it")
+    check.add_argument("--json", action="store_true", help="print the summary as JSON")
+    check.add_argument("--verbose", "-v", action="store_true", help="list every gap")
+    check.set_defaults(func=cmd_kb_check)
+    graph = kb_sub.add_parser("graph", parents=[common], help="export the process graph (JSON node-link or SVG)")
+    graph.add_argument("--format", choices=["json", "svg"], default="json")
+    graph.add_argument("-o", "--output", help="write to this file instead of standard output")
+    graph.set_defaults(func=cmd_kb_graph)
+    return parser
+
+
+def run(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    result: int = args.func(args)
+    return result

@@ -1,0 +1,1 @@
+"""Pure functions over validated data: knowledge base, process graph, evaluation, inference, plan."""

@@ -1,0 +1,342 @@
+"""Cross-record checks of a loaded knowledge base: references, units, grades, thresholds, weights.
+
+Each check returns :class:`~engine.errors.KbIssue` values; the loader raises them all together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from engine.errors import KbIssue, did_you_mean
+from engine.kb import models as m
+
+if TYPE_CHECKING:
+    from engine.kb.loader import KnowledgeBase
+
+__all__ = ["check_knowledge_base", "monotonicity_violations"]
+
+
+class _Checker:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.issues: list[KbIssue] = []
+
+    def add(self, file: str, path: str, message: str, fix: str = "") -> None:
+        self.issues.append(KbIssue(file, path, message, fix))
+
+    def ref(self, kind: str, wanted: str, known: Iterable[str], file: str, path: str) -> bool:
+        known = list(known)
+        if wanted in known:
+            return True
+        close = did_you_mean(wanted, known)
+        fix = f"did you mean {close[0]!r}?" if close else f"define the {kind} or use an existing id"
+        self.add(file, path, f"unknown {kind} {wanted!r}", fix)
+        return False
+
+    def source(self, sourced: m.Sourced | m.LevelCriterion, file: str, path: str) -> None:
+        if not self.ref("source", sourced.source, self.kb.sources, file, f"{path}.source"):
+            return
+        src = self.kb.sources[sourced.source]
+        # A value cannot be more certain than the document it comes from; derived (D) and unconfirmed (U)
+        # values are always allowed since they already say so.
+        if sourced.grade.rank < src.grade.rank:
+            self.add(
+                file,
+                f"{path}.grade",
+                f"grade {sourced.grade} is better than its source {src.id}'s grade {src.grade}",
+                f"use grade {src.grade} or lower, or cite a better source",
+            )
+
+    def unit(self, unit: str, file: str, path: str) -> None:
+        self.ref("unit", unit, self.kb.units, file, f"{path}.unit")
+
+    def sources_list(self, ids: list[str], file: str, path: str) -> None:
+        for i, sid in enumerate(ids):
+            self.ref("source", sid, self.kb.sources, file, f"{path}.sources[{i}]")
+
+
+def check_knowledge_base(kb: KnowledgeBase) -> list[KbIssue]:
+    c = _Checker(kb)
+    _check_process(c)
+    _check_indicators(c)
+    _check_benchmarks(c)
+    _check_parameters(c)
+    return c.issues
+
+
+def _check_process(c: _Checker) -> None:
+    kb = c.kb
+    for sid, step in kb.steps.items():
+        o = kb.origin("steps", sid)
+        c.sources_list(step.sources, o.file, o.path)
+        for i, inp in enumerate(step.inputs):
+            if c.ref("stream", inp.stream, kb.streams, o.file, f"{o.path}.inputs[{i}].stream"):
+                if kb.streams[inp.stream].kind != "resource":
+                    c.add(
+                        o.file,
+                        f"{o.path}.inputs[{i}]",
+                        f"input {inp.stream!r} is not a resource stream",
+                        "list waste streams under outputs",
+                    )
+        for i, out in enumerate(step.outputs):
+            if c.ref("stream", out, kb.streams, o.file, f"{o.path}.outputs[{i}]"):
+                if kb.streams[out].kind == "resource":
+                    c.add(
+                        o.file,
+                        f"{o.path}.outputs[{i}]",
+                        f"output {out!r} is a resource stream",
+                        "list resources under inputs",
+                    )
+    for sid, stream in kb.streams.items():
+        o = kb.origin("streams", sid)
+        c.sources_list(stream.sources, o.file, o.path)
+        for i, dest_id in enumerate(stream.destinations):
+            c.ref("destination", dest_id, kb.destinations, o.file, f"{o.path}.destinations[{i}]")
+    for did, dest in kb.destinations.items():
+        o = kb.origin("destinations", did)
+        c.sources_list(dest.sources, o.file, o.path)
+        if dest.step is not None and c.ref("step", dest.step, kb.steps, o.file, f"{o.path}.step"):
+            if kb.steps[dest.step].kind != "utility":
+                c.add(
+                    o.file,
+                    f"{o.path}.step",
+                    f"step {dest.step!r} runs a destination but is not a utility step",
+                    "set kind: utility on the step",
+                )
+    for rid, route in kb.routes.items():
+        o = kb.origin("routes", rid)
+        c.sources_list(route.sources, o.file, o.path)
+        seen: set[str] = set()
+        for i, item in enumerate(route.items):
+            for step_id in item.steps:
+                if c.ref("step", step_id, kb.steps, o.file, f"{o.path}.items[{i}]"):
+                    if kb.steps[step_id].kind == "utility":
+                        c.add(
+                            o.file,
+                            f"{o.path}.items[{i}]",
+                            f"utility step {step_id!r} is not on a board route",
+                            "remove it from the route; streams reach it through their destinations",
+                        )
+                if step_id in seen:
+                    c.add(
+                        o.file,
+                        f"{o.path}.items[{i}]",
+                        f"step {step_id!r} appears twice in the route",
+                        "use a distinct step id for the second visit (e.g. outer_developing)",
+                    )
+                seen.add(step_id)
+
+
+def _check_indicators(c: _Checker) -> None:
+    kb = c.kb
+    for iid, ind in kb.indicators.items():
+        o = kb.origin("indicators", iid)
+        c.sources_list(ind.sources, o.file, o.path)
+        c.unit(ind.unit, o.file, o.path)
+        for i, s in enumerate(ind.drivers.streams):
+            c.ref("stream", s, kb.streams, o.file, f"{o.path}.drivers.streams[{i}]")
+        for i, s in enumerate(ind.drivers.steps):
+            c.ref("step", s, kb.steps, o.file, f"{o.path}.drivers.steps[{i}]")
+        if isinstance(ind.compute, m.CarbonPerOutputValue):
+            c.ref("parameter", ind.compute.grid_factor, kb.parameters, o.file, f"{o.path}.compute.grid_factor")
+
+
+def monotonicity_violations(
+    row: m.ThresholdRow, levels: list[str], direction: str, bset: m.BenchmarkSet, percent: bool
+) -> Iterator[str]:
+    """Say, for each layer count where it happens, how the row's levels fail to nest (strictest first)."""
+    layered = row.board is not None and row.board.construction.layered
+    layer_counts = range(bset.layer_range[0], bset.layer_range[1] + 1) if layered else [2]
+    for layers in layer_counts:
+        n = bset.n_for(layers)
+        values = [(name, row.levels[name].expr.at(n)) for name in levels if name in row.levels]
+        for (strict_name, strict), (loose_name, loose) in pairwise(values):
+            worse = strict > loose if direction == "lower_is_better" else strict < loose
+            if worse:
+                yield (
+                    f"at {layers} layers (n={n}) level {strict_name} ({row.levels[strict_name].expr} = {strict})"
+                    f" is looser than level {loose_name} ({row.levels[loose_name].expr} = {loose})"
+                )
+        if percent:
+            for name, value in values:
+                if value > Decimal(100) or value < 0:
+                    yield f"at {layers} layers (n={n}) level {name} threshold {value} % is outside 0-100 %"
+
+
+def _check_benchmarks(c: _Checker) -> None:
+    kb = c.kb
+    if kb.meta.default_benchmark_set not in kb.benchmark_sets:
+        c.ref(
+            "benchmark set",
+            kb.meta.default_benchmark_set,
+            kb.benchmark_sets,
+            "kb.yaml",
+            "kb.default_benchmark_set",
+        )
+    for bid, bset in kb.benchmark_sets.items():
+        o = kb.origin("benchmark_sets", bid)
+        c.sources_list(bset.sources, o.file, o.path)
+        seen_members: set[str] = set()
+        for gi, group in enumerate(bset.groups):
+            gpath = f"benchmark_set.groups[{gi}](id={group.id})"
+            if group.weight is not None:
+                c.source(group.weight, o.file, f"{gpath}.weight")
+                if group.weight.unit != "1":
+                    c.add(o.file, f"{gpath}.weight.unit", "weights are dimensionless", "use unit '1'")
+            elif bset.method == "index_system":
+                c.add(
+                    o.file,
+                    f"{gpath}.weight",
+                    "an index-system group needs a weight",
+                    "add weight: {value, unit: '1', source, grade}",
+                )
+            for mi, member in enumerate(group.members):
+                mpath = f"{gpath}.members[{mi}](indicator={member.indicator})"
+                _check_member(c, bset, member, o.file, mpath, seen_members)
+        if bset.method == "index_system":
+            weights = [g.weight.value for g in bset.groups if g.weight is not None]
+            if len(weights) == len(bset.groups) and sum(weights, Decimal(0)) != Decimal(1):
+                c.add(
+                    o.file,
+                    "benchmark_set.groups",
+                    f"group weights sum to {sum(weights, Decimal(0))}, not 1",
+                    "correct the weights so that they sum to exactly 1",
+                )
+
+
+def _check_member(
+    c: _Checker, bset: m.BenchmarkSet, member: m.BenchmarkMember, file: str, mpath: str, seen: set[str]
+) -> None:
+    kb = c.kb
+    if not c.ref("indicator", member.indicator, kb.indicators, file, f"{mpath}.indicator"):
+        return
+    if member.indicator in seen:
+        c.add(file, mpath, f"indicator {member.indicator!r} is listed twice in the set", "keep one entry")
+    seen.add(member.indicator)
+    ind = kb.indicators[member.indicator]
+    if member.weight is not None:
+        c.source(member.weight, file, f"{mpath}.weight")
+        if member.weight.unit != "1":
+            c.add(file, f"{mpath}.weight.unit", "weights are dimensionless", "use unit '1'")
+    elif bset.method == "index_system":
+        c.add(
+            file,
+            f"{mpath}.weight",
+            "an index-system member needs a weight",
+            "add weight: {value, unit: '1', source, grade}",
+        )
+    if member.limiting is not None:
+        c.source(member.limiting, file, f"{mpath}.limiting")
+    if member.shared_by_output and not ind.per_board_type:
+        c.add(
+            file,
+            f"{mpath}.shared_by_output",
+            "only a per-board-type indicator can share its weight by output",
+            "set per_board_type: true on the indicator or remove shared_by_output",
+        )
+    for name, crit in member.level_texts.items():
+        if name not in bset.levels:
+            c.add(file, f"{mpath}.level_texts.{name}", f"unknown level {name!r}", f"use one of {bset.levels}")
+        c.source(crit, file, f"{mpath}.level_texts.{name}")
+    if ind.direction == "qualitative":
+        if member.thresholds:
+            c.add(
+                file,
+                f"{mpath}.thresholds",
+                "a qualitative indicator has level texts, not numeric thresholds",
+                "move the requirement into level_texts",
+            )
+        return
+    if not member.thresholds:
+        c.add(file, f"{mpath}.thresholds", "a quantitative member needs thresholds", "add threshold rows")
+    boards: list[str] = []
+    for ri, row in enumerate(member.thresholds):
+        rpath = f"{mpath}.thresholds[{ri}]" + (f"(board={row.board})" if row.board else "")
+        if row.unit != ind.unit:
+            c.add(
+                file,
+                f"{rpath}.unit",
+                f"unit {row.unit!r} differs from the indicator's unit {ind.unit!r}",
+                f"write the threshold in {ind.unit}",
+            )
+        if ind.per_board_type and row.board is None:
+            c.add(
+                file,
+                f"{rpath}.board",
+                "the indicator is per board type: the row needs a board",
+                "add board: {rigidity, construction}",
+            )
+        if not ind.per_board_type and row.board is not None:
+            c.add(file, f"{rpath}.board", "the indicator is not per board type", "remove board")
+        if row.board is not None:
+            key = str(row.board)
+            overlap = [
+                b
+                for b in boards
+                if b.split("/")[1] == key.split("/")[1] and "any" in (b.split("/")[0], key.split("/")[0])
+            ]
+            if key in boards or overlap:
+                c.add(file, f"{rpath}.board", f"board {key} is covered by another row", "keep one row per board")
+            boards.append(key)
+            if not row.board.construction.layered:
+                for name, cell in row.levels.items():
+                    if cell.expr.depends_on_n:
+                        c.add(
+                            file,
+                            f"{rpath}.levels.{name}",
+                            f"{cell.expr} depends on n but {key} boards have no n",
+                            "use a constant",
+                        )
+        missing = [lv for lv in bset.levels if lv not in row.levels]
+        extra = [lv for lv in row.levels if lv not in bset.levels]
+        if missing or extra:
+            c.add(
+                file,
+                f"{rpath}.levels",
+                f"levels must be exactly {bset.levels} (missing {missing}, unknown {extra})",
+                "give one threshold per level of the set",
+            )
+            continue
+        for name, cell in row.levels.items():
+            c.source(cell, file, f"{rpath}.levels.{name}")
+            if cell.correction is not None and cell.grade != m.Grade.D:
+                c.add(file, f"{rpath}.levels.{name}.grade", "a corrected value is derived", "set grade: D")
+        violations = list(monotonicity_violations(row, bset.levels, ind.direction, bset, percent=ind.unit == "%"))
+        if violations and not row.known_inconsistent:
+            shown = "; ".join(violations[:3]) + (f"; and {len(violations) - 3} more" if len(violations) > 3 else "")
+            c.add(
+                file,
+                rpath,
+                f"thresholds are not monotone: {shown}",
+                "correct the value (levels.X.correction: {original, reason}, grade D) or keep it and mark the row "
+                "known_inconsistent: <reason>",
+            )
+        if row.known_inconsistent and not violations:
+            c.add(
+                file,
+                f"{rpath}.known_inconsistent",
+                "the row is marked known_inconsistent but its thresholds nest",
+                "remove the mark",
+            )
+
+
+def _check_parameters(c: _Checker) -> None:
+    kb = c.kb
+    for pid, param in kb.parameters.items():
+        o = kb.origin("parameters", pid)
+        c.unit(param.unit, o.file, o.path)
+        seen: set[tuple[tuple[tuple[str, str], ...], str]] = set()
+        for i, value in enumerate(param.values):
+            c.source(value, o.file, f"{o.path}.values[{i}]")
+            key = (tuple(sorted(value.key.items())), value.valid_from.isoformat())
+            if key in seen:
+                c.add(
+                    o.file,
+                    f"{o.path}.values[{i}]",
+                    f"two values for {dict(value.key)} from {value.valid_from}",
+                    "keep one, or give the later one its own valid_from date",
+                )
+            seen.add(key)

@@ -1,0 +1,493 @@
+"""Pydantic models of the knowledge-base records.
+
+Each YAML file under ``knowledge_base/`` is a mapping from record-type names (``sources``, ``steps``, ...)
+to lists of records, or (for benchmark sets) one ``benchmark_set``. Every model forbids unknown keys, so a
+misspelt key is an error, not a silently ignored value. Every number about the world is a
+:class:`Quantity` or a threshold cell: value, unit, source id and grade.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from engine.kb.expr import LinearExpr, parse_linear
+
+__all__ = [
+    "BenchmarkGroup",
+    "BenchmarkMember",
+    "BenchmarkSet",
+    "BoardSelector",
+    "Compute",
+    "Construction",
+    "Destination",
+    "Gap",
+    "Grade",
+    "Indicator",
+    "KbFile",
+    "KbMeta",
+    "LocalText",
+    "Parameter",
+    "ParameterValue",
+    "Quantity",
+    "Rigidity",
+    "Route",
+    "RouteItem",
+    "Source",
+    "Sourced",
+    "Step",
+    "StepInput",
+    "Stream",
+    "ThresholdCell",
+    "ThresholdRow",
+    "Unit",
+]
+
+_ID = r"^[a-z][a-z0-9_]*$"
+_SOURCE_ID = r"^[A-Z][A-Z0-9_]*$"
+
+Id = Annotated[str, Field(pattern=_ID, description="stable snake_case id")]
+SourceId = Annotated[str, Field(pattern=_SOURCE_ID, description="source id (UPPER_SNAKE)")]
+
+
+def _decimal(raw: object) -> object:
+    """YAML floats become exact decimals through their text, never through binary floats."""
+    if isinstance(raw, bool):
+        raise ValueError("expected a number, got a boolean")
+    if isinstance(raw, float | int):
+        return Decimal(str(raw))
+    return raw
+
+
+Dec = Annotated[Decimal, BeforeValidator(_decimal)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Grade(StrEnum):
+    """Confidence grade of a value (shared/domain/standards.md §0)."""
+
+    A = "A"  # the official text itself, or a faithful re-post
+    B = "B"  # secondary report quoting official figures
+    C = "C"  # third-party transcription; numbers may be wrong
+    D = "D"  # derived by arithmetic from graded sources
+    U = "U"  # unconfirmed
+
+    @property
+    def rank(self) -> int:
+        return "ABCDU".index(self.value)
+
+    @property
+    def provisional(self) -> bool:
+        """Values of grade C, D or U are shown to users as provisional."""
+        return self.rank >= 2
+
+
+class LocalText(Strict):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class KbMeta(Strict):
+    """``knowledge_base/kb.yaml``: what this knowledge base is and which benchmark set is the default."""
+
+    name: LocalText
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$", description="semantic version of the knowledge content")
+    default_benchmark_set: Id
+    description: str = ""
+
+
+class Source(Strict):
+    id: SourceId
+    title: str
+    issuer: str
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    url: str | None = None
+    document_number: str | None = None
+    grade: Grade
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _locatable(self) -> Source:
+        if not self.url and not self.document_number:
+            raise ValueError("a source needs a url or a document_number so that a reader can find it")
+        return self
+
+
+class Unit(Strict):
+    """A unit symbol the knowledge base may use. Numbers with any other unit are refused at load."""
+
+    id: str = Field(min_length=1)
+    dimension: str
+    description: str = ""
+
+
+class Sourced(Strict):
+    """Provenance of a value: its source and grade."""
+
+    source: SourceId
+    grade: Grade
+    note: str = ""
+
+
+class Quantity(Sourced):
+    """A number about the world with its unit, source and grade."""
+
+    value: Dec
+    unit: str
+
+
+class Flag(Sourced):
+    """A yes/no fact about the world (e.g. 'this indicator is limiting') with its source and grade."""
+
+    value: bool
+
+
+# --- process ---------------------------------------------------------------------------------------
+
+
+class StepInput(Strict):
+    stream: Id
+    note: str = ""
+
+
+class Step(Strict):
+    id: Id
+    name: LocalText
+    family: Id = Field(description="steps of one family share rules (e.g. inner and outer developing)")
+    kind: Literal["production", "utility"] = "production"
+    description: str = ""
+    inputs: list[StepInput] = Field(default_factory=list)
+    outputs: list[Id] = Field(default_factory=list, description="ids of the waste streams the step produces")
+    sources: list[SourceId] = Field(min_length=1)
+
+
+class Stream(Strict):
+    id: Id
+    name: LocalText
+    kind: Literal["resource", "wastewater", "liquid_waste", "solid_waste", "air_emission", "by_product"]
+    description: str = ""
+    hazardous_waste_code: str | None = Field(default=None, description="code in China's National Hazardous Waste List")
+    segregation_class: Id | None = Field(default=None, description="wastewater class for segregation rules")
+    destinations: list[Id] = Field(default_factory=list, description="where the stream may go")
+    sources: list[SourceId] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _destinations(self) -> Stream:
+        if self.kind == "resource" and self.destinations:
+            raise ValueError("a resource stream is consumed by steps; it has no destinations")
+        if self.kind != "resource" and not self.destinations:
+            raise ValueError(f"a {self.kind} stream must name at least one destination")
+        return self
+
+
+class Destination(Strict):
+    id: Id
+    name: LocalText
+    kind: Literal[
+        "treatment",
+        "onsite_recovery",
+        "offsite_recycling",
+        "licensed_disposal",
+        "general_disposal",
+        "discharge",
+        "reuse",
+    ]
+    step: Id | None = Field(default=None, description="the utility step that runs this destination, if any")
+    description: str = ""
+    sources: list[SourceId] = Field(min_length=1)
+
+
+class RouteItem(Strict):
+    """One position of a route: a step, or alternatives of which a plant runs one or more."""
+
+    step: Id | None = None
+    any_of: list[Id] | None = None
+    optional: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, raw: Any) -> Any:
+        return {"step": raw} if isinstance(raw, str) else raw
+
+    @model_validator(mode="after")
+    def _one(self) -> RouteItem:
+        if (self.step is None) == (self.any_of is None):
+            raise ValueError("a route item is either a step id or {any_of: [step ids]}")
+        if self.any_of is not None and len(self.any_of) < 2:
+            raise ValueError("any_of needs at least two alternative steps")
+        return self
+
+    @property
+    def steps(self) -> list[str]:
+        return [self.step] if self.step is not None else list(self.any_of or [])
+
+
+class Rigidity(StrEnum):
+    rigid = "rigid"
+    flexible = "flexible"  # flexible and rigid-flex boards
+
+
+class Construction(StrEnum):
+    single = "single"
+    double = "double"
+    multilayer = "multilayer"
+    hdi = "hdi"
+
+    @property
+    def layered(self) -> bool:
+        return self in (Construction.multilayer, Construction.hdi)
+
+
+class Route(Strict):
+    """The ordered steps one board type passes through."""
+
+    id: Id
+    name: LocalText
+    rigidity: Rigidity
+    construction: Construction
+    items: list[RouteItem] = Field(min_length=2)
+    sources: list[SourceId] = Field(min_length=1)
+
+
+# --- indicators ------------------------------------------------------------------------------------
+
+
+class PerOutput(Strict):
+    """A resource quantity divided by the output of qualified board (m²)."""
+
+    kind: Literal["per_output"]
+    quantity: Id
+
+
+class PollutantPerOutput(Strict):
+    """Concentration at the outlets (mg/L = g/m³) × wastewater volume (m³) ÷ output (m²) = g/m²."""
+
+    kind: Literal["pollutant_per_output"]
+    pollutant: Id
+    stage: Literal["generated", "discharged"] = Field(
+        description="generated: concentration before end-of-pipe treatment; discharged: at the discharge outlet"
+    )
+
+
+class Ratio(Strict):
+    """numerator ÷ (sum of denominator quantities) × 100, in %."""
+
+    kind: Literal["ratio"]
+    numerator: list[Id] = Field(min_length=1)
+    denominator: list[Id] = Field(min_length=1)
+
+
+class CarbonPerOutputValue(Strict):
+    """Electricity × the dated regional grid factor ÷ output value."""
+
+    kind: Literal["carbon_per_output_value"]
+    grid_factor: Id
+
+
+class Qualitative(Strict):
+    """Reached levels follow from the self-inspection manual's answers (criteria per level)."""
+
+    kind: Literal["qualitative"]
+
+
+Compute = Annotated[
+    PerOutput | PollutantPerOutput | Ratio | CarbonPerOutputValue | Qualitative, Field(discriminator="kind")
+]
+
+
+class Drivers(Strict):
+    """What bears on an indicator in the process graph."""
+
+    streams: list[Id] = Field(default_factory=list)
+    steps: list[Id] = Field(default_factory=list)
+
+
+class Indicator(Strict):
+    id: Id
+    name: LocalText
+    unit: str
+    direction: Literal["lower_is_better", "higher_is_better", "qualitative"]
+    per_board_type: bool = False
+    compute: Compute
+    definition: LocalText
+    drivers: Drivers = Field(default_factory=Drivers)
+    sources: list[SourceId] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Indicator:
+        if (self.direction == "qualitative") != (self.compute.kind == "qualitative"):
+            raise ValueError("direction 'qualitative' goes with compute kind 'qualitative', and only with it")
+        return self
+
+
+# --- benchmark sets --------------------------------------------------------------------------------
+
+
+class Correction(Strict):
+    """A transcribed value replaced by a corrected one; the original and the reason are kept."""
+
+    original: str
+    reason: str = Field(min_length=10)
+
+
+class ThresholdCell(Sourced):
+    expr: LinearExpr
+    correction: Correction | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    @field_validator("expr", mode="before")
+    @classmethod
+    def _parse(cls, raw: object) -> LinearExpr:
+        return raw if isinstance(raw, LinearExpr) else parse_linear(raw)
+
+
+class BoardSelector(Strict):
+    rigidity: Rigidity | Literal["any"] = "any"
+    construction: Construction
+
+    def matches(self, rigidity: Rigidity, construction: Construction) -> bool:
+        return self.construction == construction and self.rigidity in ("any", rigidity)
+
+    def __str__(self) -> str:
+        return f"{self.rigidity}/{self.construction}"
+
+
+class ThresholdRow(Strict):
+    board: BoardSelector | None = Field(default=None, description="absent for indicators not split by board")
+    unit: str
+    levels: dict[str, ThresholdCell]
+    known_inconsistent: str | None = Field(
+        default=None,
+        min_length=10,
+        description="kept as transcribed although not monotone; the reason. Evaluation then uses the nested"
+        " envelope (a value that reaches a stricter level also counts for the looser ones).",
+    )
+
+
+class LevelCriterion(Sourced):
+    """Text of what a qualitative indicator requires at one level (criteria over answers come with the manual)."""
+
+    text: LocalText
+
+
+class BenchmarkMember(Strict):
+    indicator: Id
+    weight: Quantity | None = None
+    shared_by_output: bool = Field(
+        default=False, description="the member's weight is shared among board types by their output shares"
+    )
+    limiting: Flag | None = None
+    thresholds: list[ThresholdRow] = Field(default_factory=list)
+    level_texts: dict[str, LevelCriterion] = Field(default_factory=dict)
+
+
+class BenchmarkGroup(Strict):
+    id: Id
+    name: LocalText
+    weight: Quantity | None = None
+    members: list[BenchmarkMember] = Field(min_length=1)
+
+
+class BenchmarkSet(Strict):
+    id: Id
+    name: LocalText
+    method: Literal["index_system", "tiered_limits"]
+    levels: list[str] = Field(min_length=1, description="level names, strictest first")
+    n_definition: Literal["layers_beyond_two", "total_layers"]
+    n_note: str = Field(min_length=10, description="where the definition of n comes from")
+    layer_range: tuple[int, int] = (2, 20)
+    sources: list[SourceId] = Field(min_length=1)
+    rating: dict[str, str] = Field(default_factory=dict, description="how the overall level is decided (text)")
+    groups: list[BenchmarkGroup] = Field(min_length=1)
+    notes: str = ""
+
+    def n_for(self, layers: int) -> int:
+        return layers - 2 if self.n_definition == "layers_beyond_two" else layers
+
+    @field_validator("levels")
+    @classmethod
+    def _unique_levels(cls, levels: list[str]) -> list[str]:
+        if len(set(levels)) != len(levels):
+            raise ValueError("level names must be unique")
+        return levels
+
+
+# --- policy parameters -----------------------------------------------------------------------------
+
+
+class ParameterValue(Sourced):
+    """One value of a parameter, for one key (e.g. region) and the date from which it holds."""
+
+    key: dict[str, str] = Field(default_factory=dict)
+    valid_from: dt.date
+    value: Dec
+    data_year: int | None = None
+
+
+class Parameter(Strict):
+    id: Id
+    name: LocalText
+    unit: str
+    description: str = ""
+    key_names: list[Id] = Field(default_factory=list, description="names of the keys each value is filed under")
+    values: list[ParameterValue] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _keys(self) -> Parameter:
+        for i, value in enumerate(self.values):
+            if sorted(value.key) != sorted(self.key_names):
+                raise ValueError(f"values[{i}].key has keys {sorted(value.key)}, expected {sorted(self.key_names)}")
+        return self
+
+
+class Gap(Strict):
+    """A value or document the knowledge base needs but has no source for: listed, never filled in by guess."""
+
+    id: Id
+    description: str = Field(min_length=10)
+    affects: list[str] = Field(default_factory=list, description="record ids or areas the gap affects")
+    to_close: str = Field(min_length=5, description="what would close it (document, table, measurement)")
+
+
+# --- file ------------------------------------------------------------------------------------------
+
+_RECORD_TYPES = (
+    "sources",
+    "units",
+    "steps",
+    "streams",
+    "destinations",
+    "routes",
+    "indicators",
+    "parameters",
+    "gaps",
+)
+
+
+class KbFile(Strict):
+    """What one YAML file may contain."""
+
+    kb: KbMeta | None = None
+    sources: list[Source] = Field(default_factory=list)
+    units: list[Unit] = Field(default_factory=list)
+    steps: list[Step] = Field(default_factory=list)
+    streams: list[Stream] = Field(default_factory=list)
+    destinations: list[Destination] = Field(default_factory=list)
+    routes: list[Route] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
+    parameters: list[Parameter] = Field(default_factory=list)
+    gaps: list[Gap] = Field(default_factory=list)
+    benchmark_set: BenchmarkSet | None = None
+
+
+RECORD_TYPES = _RECORD_TYPES
+ID_PATTERN = re.compile(_ID)

@@ -1,0 +1,1 @@
+"""Rendering of recorded traces and plans into words, HTML, PDF and pictures."""
