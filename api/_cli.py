@@ -13,6 +13,7 @@ from typing import Any
 
 from engine.errors import KbIssue, KnowledgeBaseError, SmartAuditError
 from engine.graph import build_graph
+from engine.intake.validate import SelfInspectionInvalid
 from engine.kb.loader import KnowledgeBase, default_kb_path, load_kb
 from engine.kb.summary import check_graph, summarise
 
@@ -136,6 +137,83 @@ def cmd_kb_graph(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_input(path: str) -> Any:
+    import yaml
+
+    text = Path(path).read_text(encoding="utf-8") if path != "-" else sys.stdin.read()
+    if path.endswith((".yaml", ".yml")):
+        return yaml.safe_load(text)
+    return json.loads(text)
+
+
+def _print_input_errors(exc: SelfInspectionInvalid, lang: str, as_json: bool) -> None:
+    if as_json:
+        _write(
+            _dump(
+                {
+                    "valid": False,
+                    "errors": [e.as_dict() for e in exc.errors],
+                    "warnings": [w.as_dict() for w in exc.warnings],
+                }
+            ),
+            None,
+        )
+    head = _say(
+        lang,
+        f"自查数据有 {len(exc.errors)} 处错误，未予接受：",
+        f"the self-inspection has {len(exc.errors)} error(s) and was not accepted:",
+    )
+    print(head, file=sys.stderr)
+    for err in exc.errors:
+        print(f"  - {err}", file=sys.stderr)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from engine.evaluate.evaluation import evaluate
+    from engine.intake.validate import parse_self_inspection
+    from explanations.evaluation_text import render_evaluation_text
+
+    try:
+        kb = _load(args)
+        raw = _read_input(args.file)
+        validated = parse_self_inspection(kb, raw)
+        result = evaluate(
+            kb,
+            validated.inspection,
+            benchmark_set=args.benchmark_set,
+            year=args.year,
+            warnings=[w.as_dict() for w in validated.warnings],
+        )
+    except SelfInspectionInvalid as exc:
+        _print_input_errors(exc, args.lang, args.json)
+        return EXIT_INVALID
+    except KnowledgeBaseError as exc:
+        _print_issues(exc.issues, args.lang)
+        return EXIT_INVALID
+    except (SmartAuditError, OSError, ValueError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INVALID
+    data = result.as_dict()
+    _write(_dump(data) if args.json else render_evaluation_text(data, args.lang), args.output)
+    return EXIT_OK
+
+
+def cmd_manual(args: argparse.Namespace) -> int:
+    from engine.intake.model import json_schema
+    from engine.manual import build_manual
+
+    if args.schema:
+        _write(_dump(json_schema()), args.output)
+        return EXIT_OK
+    try:
+        kb = _load(args)
+    except KnowledgeBaseError as exc:
+        _print_issues(exc.issues, args.lang)
+        return EXIT_INVALID
+    _write(_dump(build_manual(kb)), args.output)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="smart-audit",
@@ -158,6 +236,20 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--format", choices=["json", "svg"], default="json")
     graph.add_argument("-o", "--output", help="write to this file instead of standard output")
     graph.set_defaults(func=cmd_kb_graph)
+
+    ev = sub.add_parser("evaluate", parents=[common], help="evaluate one self-inspection: indicators and level")
+    ev.add_argument("file", help="self-inspection (JSON, or YAML by extension); - reads standard input")
+    ev.add_argument("--json", action="store_true", help="print the evaluation as JSON")
+    ev.add_argument("--benchmark-set", help="benchmark set id (default: the knowledge base's default)")
+    ev.add_argument("--year", type=int, help="reporting year to evaluate (default: the latest)")
+    ev.add_argument("-o", "--output", help="write to this file instead of standard output")
+    ev.set_defaults(func=cmd_evaluate)
+
+    manual = sub.add_parser("manual", parents=[common], help="the self-inspection manual, or its data schema")
+    manual.add_argument("--format", choices=["json"], default="json", help="output format (json)")
+    manual.add_argument("--schema", action="store_true", help="print the JSON Schema of the self-inspection")
+    manual.add_argument("-o", "--output", help="write to this file instead of standard output")
+    manual.set_defaults(func=cmd_manual)
     return parser
 
 

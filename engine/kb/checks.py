@@ -11,12 +11,17 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from engine.errors import KbIssue, did_you_mean
+from engine.intake.model import Pollutants
+from engine.intake.quantities import QUANTITIES
 from engine.kb import models as m
+from engine.kb.conditions import NUMERIC_OPS, AllOf, AnyOf, Condition, Leaf, NotOf
 
 if TYPE_CHECKING:
     from engine.kb.loader import KnowledgeBase
 
 __all__ = ["check_knowledge_base", "monotonicity_violations"]
+
+POLLUTANTS = frozenset(name for name in Pollutants.model_fields if name != "ph")
 
 
 class _Checker:
@@ -64,7 +69,121 @@ def check_knowledge_base(kb: KnowledgeBase) -> list[KbIssue]:
     _check_indicators(c)
     _check_benchmarks(c)
     _check_parameters(c)
+    _check_manual(c)
     return c.issues
+
+
+def _families(kb: KnowledgeBase) -> set[str]:
+    return {step.family for step in kb.steps.values()}
+
+
+def _check_manual(c: _Checker) -> None:
+    kb = c.kb
+    families = _families(kb)
+    for qid, q in kb.questions.items():
+        o = kb.origin("questions", qid)
+        c.ref("manual section", q.section, kb.sections, o.file, f"{o.path}.section")
+        c.sources_list(q.sources, o.file, o.path)
+        if q.unit is not None:
+            c.unit(q.unit, o.file, o.path)
+        for i, fam in enumerate(q.families):
+            c.ref("step family", fam, families, o.file, f"{o.path}.families[{i}]")
+        values = [ch.value for ch in q.choices]
+        if len(set(values)) != len(values):
+            c.add(o.file, f"{o.path}.choices", "choice values must be unique", "rename the duplicate choice")
+
+
+def check_condition(c: _Checker, cond: Condition, file: str, path: str) -> None:
+    """Parse-time type check of a condition against the declared facts (questions, indicators, families)."""
+    kb = c.kb
+    if isinstance(cond, AllOf):
+        for i, part in enumerate(cond.all):
+            check_condition(c, part, file, f"{path}.all[{i}]")
+        return
+    if isinstance(cond, AnyOf):
+        for i, part in enumerate(cond.any):
+            check_condition(c, part, file, f"{path}.any[{i}]")
+        return
+    if isinstance(cond, NotOf):
+        check_condition(c, cond.not_, file, f"{path}.not")
+        return
+    assert isinstance(cond, Leaf)
+    families = _families(kb)
+    if cond.steps_run is not None:
+        for i, fam in enumerate(cond.steps_run):
+            c.ref("step family", fam, families, file, f"{path}.steps_run[{i}]")
+        return
+    if cond.trend is not None:
+        if c.ref("indicator", cond.trend, kb.indicators, file, f"{path}.trend"):
+            if kb.indicators[cond.trend].direction == "qualitative":
+                c.add(
+                    file,
+                    f"{path}.trend",
+                    f"indicator {cond.trend!r} is qualitative and has no trend",
+                    "use a quantitative indicator",
+                )
+        return
+    assert cond.question is not None
+    if not c.ref("question", cond.question, kb.questions, file, f"{path}.question"):
+        return
+    q = kb.questions[cond.question]
+    where = f"{path} (question {q.id}, a {q.answer} answer)"
+    if cond.families is not None:
+        if q.scope != "step":
+            c.add(file, f"{path}.families", f"question {q.id!r} is not step-scoped", "remove families")
+        for fam in cond.families:
+            if fam not in q.families:
+                c.add(
+                    file,
+                    f"{path}.families",
+                    f"question {q.id!r} is not asked for family {fam!r}",
+                    f"use families among {q.families}",
+                )
+    if cond.op in ("present", "absent"):
+        return
+    values = cond.value if isinstance(cond.value, list) else [cond.value]
+    if q.answer == "boolean":
+        if cond.op not in ("eq", "ne") or not all(isinstance(v, bool) for v in values):
+            c.add(
+                file,
+                where,
+                f"op {cond.op!r} with value {cond.value!r} does not fit a yes/no answer",
+                "use op eq or ne with true or false",
+            )
+    elif q.answer in ("choice", "multi_choice"):
+        allowed = [ch.value for ch in q.choices]
+        if cond.op in NUMERIC_OPS:
+            c.add(file, where, f"op {cond.op!r} does not fit a choice answer", "use eq, ne, in or not_in")
+        for v in values:
+            if v not in allowed:
+                close = did_you_mean(str(v), allowed)
+                c.add(
+                    file,
+                    where,
+                    f"{v!r} is not a choice of question {q.id!r}",
+                    f"did you mean {close[0]!r}?" if close else f"use one of {allowed}",
+                )
+    elif q.answer in ("number", "integer"):
+        if cond.op in ("in", "not_in") or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in values
+        ):
+            c.add(
+                file,
+                where,
+                f"op {cond.op!r} with value {cond.value!r} does not fit a numeric answer",
+                "compare with a number (eq, ne, gt, ge, lt, le)",
+            )
+        else:
+            for v in values:
+                if (q.minimum is not None and v < q.minimum) or (q.maximum is not None and v > q.maximum):
+                    c.add(
+                        file,
+                        where,
+                        f"{v} is outside the answer's range {q.minimum}..{q.maximum}",
+                        "compare with a value the answer can take",
+                    )
+    elif q.answer == "text":
+        c.add(file, where, "free-text answers cannot be tested", "ask a boolean or choice question instead")
 
 
 def _check_process(c: _Checker) -> None:
@@ -140,6 +259,37 @@ def _check_indicators(c: _Checker) -> None:
             c.ref("stream", s, kb.streams, o.file, f"{o.path}.drivers.streams[{i}]")
         for i, s in enumerate(ind.drivers.steps):
             c.ref("step", s, kb.steps, o.file, f"{o.path}.drivers.steps[{i}]")
+        names: list[str] = []
+        if isinstance(ind.compute, m.PerOutput):
+            names = [ind.compute.quantity]
+        elif isinstance(ind.compute, m.Ratio):
+            names = [*ind.compute.numerator, *ind.compute.denominator]
+        for name in names:
+            if name not in QUANTITIES:
+                close = did_you_mean(name, QUANTITIES)
+                c.add(
+                    o.file,
+                    f"{o.path}.compute",
+                    f"unknown self-inspection quantity {name!r}",
+                    f"did you mean {close[0]!r}?" if close else f"use one of {sorted(QUANTITIES)}",
+                )
+        if isinstance(ind.compute, m.PollutantPerOutput) and ind.compute.pollutant not in POLLUTANTS:
+            c.add(
+                o.file,
+                f"{o.path}.compute.pollutant",
+                f"unknown pollutant {ind.compute.pollutant!r}",
+                f"use one of {sorted(POLLUTANTS)}",
+            )
+        if isinstance(ind.compute, m.WasteRatio):
+            for i, sid in enumerate(ind.compute.streams):
+                if c.ref("stream", sid, kb.streams, o.file, f"{o.path}.compute.streams[{i}]"):
+                    if kb.streams[sid].kind == "resource":
+                        c.add(
+                            o.file,
+                            f"{o.path}.compute.streams[{i}]",
+                            f"{sid!r} is a resource, not a waste",
+                            "name waste streams",
+                        )
         if isinstance(ind.compute, m.CarbonPerOutputValue):
             c.ref("parameter", ind.compute.grid_factor, kb.parameters, o.file, f"{o.path}.compute.grid_factor")
 
@@ -179,6 +329,22 @@ def _check_benchmarks(c: _Checker) -> None:
     for bid, bset in kb.benchmark_sets.items():
         o = kb.origin("benchmark_sets", bid)
         c.sources_list(bset.sources, o.file, o.path)
+        if sorted(bset.rating) != sorted(bset.levels):
+            c.add(
+                o.file,
+                "benchmark_set.rating",
+                f"rating must give one rule per level {bset.levels}",
+                "add or remove rating entries",
+            )
+        for level, rule in bset.rating.items():
+            c.source(rule, o.file, f"benchmark_set.rating.{level}")
+            if rule.limiting_at_least is not None and rule.limiting_at_least not in bset.levels:
+                c.add(
+                    o.file,
+                    f"benchmark_set.rating.{level}.limiting_at_least",
+                    f"unknown level {rule.limiting_at_least!r}",
+                    f"use one of {bset.levels}",
+                )
         seen_members: set[str] = set()
         for gi, group in enumerate(bset.groups):
             gpath = f"benchmark_set.groups[{gi}](id={group.id})"
@@ -241,6 +407,12 @@ def _check_member(
         if name not in bset.levels:
             c.add(file, f"{mpath}.level_texts.{name}", f"unknown level {name!r}", f"use one of {bset.levels}")
         c.source(crit, file, f"{mpath}.level_texts.{name}")
+    for level, cond in member.criteria.items():
+        if level not in bset.levels:
+            c.add(file, f"{mpath}.criteria.{level}", f"unknown level {level!r}", f"use one of {bset.levels}")
+        check_condition(c, cond, file, f"{mpath}.criteria.{level}")
+    if member.applies_if is not None:
+        check_condition(c, member.applies_if, file, f"{mpath}.applies_if")
     if ind.direction == "qualitative":
         if member.thresholds:
             c.add(
@@ -249,7 +421,19 @@ def _check_member(
                 "a qualitative indicator has level texts, not numeric thresholds",
                 "move the requirement into level_texts",
             )
+        if kb.questions and not member.criteria:
+            c.add(
+                file,
+                f"{mpath}.criteria",
+                "a qualitative member needs criteria over the manual's answers",
+                "add criteria: {level: condition} for the levels in level_texts",
+            )
+        missing = sorted(set(member.level_texts) - set(member.criteria))
+        if kb.questions and member.criteria and missing:
+            c.add(file, f"{mpath}.criteria", f"level texts {missing} have no criteria", "add a condition per level")
         return
+    if member.criteria:
+        c.add(file, f"{mpath}.criteria", "a quantitative member is judged by thresholds", "remove criteria")
     if not member.thresholds:
         c.add(file, f"{mpath}.thresholds", "a quantitative member needs thresholds", "add threshold rows")
     boards: list[str] = []

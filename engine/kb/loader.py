@@ -67,6 +67,8 @@ class KnowledgeBase:
     parameters: dict[str, m.Parameter]
     benchmark_sets: dict[str, m.BenchmarkSet]
     gaps: dict[str, m.Gap] = field(default_factory=dict)
+    sections: dict[str, m.ManualSection] = field(default_factory=dict)
+    questions: dict[str, m.Question] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     files: tuple[str, ...] = ()
 
@@ -89,6 +91,8 @@ class KnowledgeBase:
             "benchmark_sets": len(self.benchmark_sets),
             "parameters": len(self.parameters),
             "gaps": len(self.gaps),
+            "manual_sections": len(self.sections),
+            "questions": len(self.questions),
         }
 
 
@@ -133,9 +137,18 @@ def _loc_to_path(raw: Any, loc: tuple[int | str, ...]) -> str:
             elif isinstance(node, dict) and isinstance(node.get("indicator"), str):
                 out += f"(indicator={node['indicator']})"
         else:
-            if part in {"PerOutput", "PollutantPerOutput", "Ratio", "CarbonPerOutputValue", "Qualitative"}:
+            if part in {
+                "PerOutput",
+                "PollutantPerOutput",
+                "Ratio",
+                "WasteRatio",
+                "CarbonPerOutputValue",
+                "Qualitative",
+            }:
                 continue
-            if part.startswith(("per_output", "pollutant_per_output", "ratio", "carbon_per", "qualitative")):
+            if part.startswith(
+                ("per_output", "pollutant_per_output", "ratio", "waste_ratio", "carbon_per", "qualitative")
+            ):
                 continue
             out += ("." if out else "") + str(part)
             node = node.get(part) if isinstance(node, dict) else None
@@ -281,6 +294,8 @@ def load_kb(root: Path | str | None = None) -> KnowledgeBase:
         parameters=collections["parameters"],
         benchmark_sets=benchmark_sets,
         gaps=collections["gaps"],
+        sections=collections["sections"],
+        questions=collections["questions"],
         origins=origins,
         files=tuple(p.relative_to(root).as_posix() for p in files),
     )

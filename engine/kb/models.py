@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from engine.kb.conditions import Condition
 from engine.kb.expr import LinearExpr, parse_linear
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "BenchmarkMember",
     "BenchmarkSet",
     "BoardSelector",
+    "Choice",
     "Compute",
     "Construction",
     "Destination",
@@ -32,9 +34,12 @@ __all__ = [
     "KbFile",
     "KbMeta",
     "LocalText",
+    "ManualSection",
     "Parameter",
     "ParameterValue",
     "Quantity",
+    "Question",
+    "RatingRule",
     "Rigidity",
     "Route",
     "RouteItem",
@@ -285,6 +290,23 @@ class Ratio(Strict):
     denominator: list[Id] = Field(min_length=1)
 
 
+class WasteRatio(Strict):
+    """Share of a waste recovered or used: wastes sent to the given destination kinds ÷ all of them, in %."""
+
+    kind: Literal["waste_ratio"]
+    streams: list[Id] = Field(default_factory=list, description="waste streams counted (empty: by category)")
+    category: Literal["hazardous", "general"] | None = None
+    recovered_destination_kinds: list[
+        Literal["onsite_recovery", "offsite_recycling", "reuse", "treatment", "licensed_disposal", "general_disposal"]
+    ] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _what(self) -> WasteRatio:
+        if not self.streams and self.category is None:
+            raise ValueError("name the streams counted or a waste category")
+        return self
+
+
 class CarbonPerOutputValue(Strict):
     """Electricity × the dated regional grid factor ÷ output value."""
 
@@ -299,7 +321,8 @@ class Qualitative(Strict):
 
 
 Compute = Annotated[
-    PerOutput | PollutantPerOutput | Ratio | CarbonPerOutputValue | Qualitative, Field(discriminator="kind")
+    PerOutput | PollutantPerOutput | Ratio | WasteRatio | CarbonPerOutputValue | Qualitative,
+    Field(discriminator="kind"),
 ]
 
 
@@ -388,6 +411,12 @@ class BenchmarkMember(Strict):
     limiting: Flag | None = None
     thresholds: list[ThresholdRow] = Field(default_factory=list)
     level_texts: dict[str, LevelCriterion] = Field(default_factory=dict)
+    criteria: dict[str, Condition] = Field(
+        default_factory=dict, description="qualitative members: per level, the condition over the manual's answers"
+    )
+    applies_if: Condition | None = Field(
+        default=None, description="the member is not applicable unless this holds (e.g. a plating step is run)"
+    )
 
 
 class BenchmarkGroup(Strict):
@@ -395,6 +424,16 @@ class BenchmarkGroup(Strict):
     name: LocalText
     weight: Quantity | None = None
     members: list[BenchmarkMember] = Field(min_length=1)
+
+
+class RatingRule(Sourced):
+    """What the overall level requires: the comprehensive index of that level, and the limiting indicators."""
+
+    min_index: Dec = Field(ge=0, le=100, description="the level's comprehensive index Y must be at least this")
+    limiting_at_least: str | None = Field(
+        default=None, description="every limiting indicator must reach this level or a stricter one"
+    )
+    text: LocalText
 
 
 class BenchmarkSet(Strict):
@@ -406,7 +445,7 @@ class BenchmarkSet(Strict):
     n_note: str = Field(min_length=10, description="where the definition of n comes from")
     layer_range: tuple[int, int] = (2, 20)
     sources: list[SourceId] = Field(min_length=1)
-    rating: dict[str, str] = Field(default_factory=dict, description="how the overall level is decided (text)")
+    rating: dict[str, RatingRule] = Field(description="per level, what the overall level requires")
     groups: list[BenchmarkGroup] = Field(min_length=1)
     notes: str = ""
 
@@ -449,6 +488,54 @@ class Parameter(Strict):
         return self
 
 
+# --- the self-inspection manual -------------------------------------------------------------------
+
+
+class ManualSection(Strict):
+    id: Id
+    order: int
+    title: LocalText
+    description: LocalText | None = None
+
+
+class Choice(Strict):
+    value: Id
+    text: LocalText
+
+
+class Question(Strict):
+    """One item of the self-inspection manual."""
+
+    id: Id
+    section: Id
+    order: int
+    text: LocalText
+    help: LocalText | None = None
+    answer: Literal["boolean", "choice", "multi_choice", "number", "integer", "text"]
+    choices: list[Choice] = Field(default_factory=list)
+    unit: str | None = None
+    minimum: Dec | None = None
+    maximum: Dec | None = None
+    scope: Literal["enterprise", "step"] = "enterprise"
+    families: list[Id] = Field(default_factory=list, description="step families a step-scoped question is asked for")
+    sources: list[SourceId] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _shape(self) -> Question:
+        has_choices = self.answer in ("choice", "multi_choice")
+        if has_choices and len(self.choices) < 2:
+            raise ValueError("a choice question needs at least two choices")
+        if not has_choices and self.choices:
+            raise ValueError(f"a {self.answer} question has no choices")
+        if self.answer == "number" and not self.unit:
+            raise ValueError("a number question needs a unit")
+        if self.answer not in ("number", "integer") and (self.minimum is not None or self.maximum is not None):
+            raise ValueError("only number and integer questions have a minimum or maximum")
+        if (self.scope == "step") != bool(self.families):
+            raise ValueError("a step-scoped question names its step families, and only it does")
+        return self
+
+
 class Gap(Strict):
     """A value or document the knowledge base needs but has no source for: listed, never filled in by guess."""
 
@@ -470,6 +557,8 @@ _RECORD_TYPES = (
     "indicators",
     "parameters",
     "gaps",
+    "sections",
+    "questions",
 )
 
 
@@ -486,6 +575,8 @@ class KbFile(Strict):
     indicators: list[Indicator] = Field(default_factory=list)
     parameters: list[Parameter] = Field(default_factory=list)
     gaps: list[Gap] = Field(default_factory=list)
+    sections: list[ManualSection] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
     benchmark_set: BenchmarkSet | None = None
 
 

@@ -18,6 +18,8 @@ __all__ = ["check_graph", "graded_values", "summarise"]
 def graded_values(kb: KnowledgeBase) -> Iterator[tuple[str, m.Sourced]]:
     """Every sourced value of the knowledge base with a readable location."""
     for bset in kb.benchmark_sets.values():
+        for level, rule in bset.rating.items():
+            yield f"{bset.id}.rating.{level}", rule
         for group in bset.groups:
             gloc = f"{bset.id}/{group.id}"
             if group.weight is not None:

@@ -1,0 +1,1 @@
+"""Overall evaluation of one enterprise: indicators from raw data, levels, comprehensive indices."""

@@ -1,0 +1,532 @@
+"""Evaluate one enterprise against a benchmark set: indicator levels, comprehensive indices, overall level.
+
+The method (shared/domain/standards.md §2.4): membership Y_g(x) = 100 when an indicator reaches level g
+(nested: a stricter level counts for the looser ones), else 0; Y_g = Σ_i w_i Σ_j w'_ij Y_g(x_ij) with the
+weights renormalised over the applicable indicators; the overall level is the strictest level whose rating
+rule holds (the benchmark set's ``rating``). Arithmetic is exact (fractions), so "Y_III = 100" is decided exactly.
+Unknown answers give each indicator a worst and a best case; the overall level reported is the worst case, the
+level the enterprise certainly reaches, with the best case beside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from engine.errors import UnknownIdError
+from engine.evaluate.criteria import FactView, LeafResult, Outcome, evaluate_condition
+from engine.evaluate.instances import (
+    Computed,
+    compute_value,
+    effective_thresholds,
+    mix_thresholds,
+    product_lines,
+    threshold_infos,
+)
+from engine.evaluate.result import (
+    FAILS,
+    INSUFFICIENT,
+    NOT_APPLICABLE,
+    EvaluationResult,
+    InstanceResult,
+    LevelThreshold,
+    decimal_json,
+    fraction_json,
+)
+from engine.intake.model import SelfInspection, YearData
+from engine.kb import models as m
+from engine.kb.loader import KnowledgeBase
+
+__all__ = ["evaluate", "input_hash", "trends"]
+
+
+def input_hash(si: SelfInspection) -> str:
+    canonical = json.dumps(si.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _frac(value: Decimal) -> Fraction:
+    return Fraction(value)
+
+
+def fact_view(kb: KnowledgeBase, si: SelfInspection, trend_counts: dict[str, tuple[int, bool]]) -> FactView:
+    run = [f for f in si.process if f.run and f.step in kb.steps]
+    return FactView(
+        answers=dict(si.answers),
+        step_answers={f.step: dict(f.answers) for f in run},
+        step_families={f.step: kb.steps[f.step].family for f in run},
+        trends=trend_counts,
+    )
+
+
+def trends(kb: KnowledgeBase, si: SelfInspection, upto: int) -> tuple[dict[str, tuple[int, bool]], dict[str, Any]]:
+    """Consecutive year-on-year improvements of each quantitative indicator (plant level), ending at ``upto``.
+
+    Returns ``{indicator: (count, complete)}``; ``complete`` is False when the chain of improvements reaches the
+    first reported year, so that earlier years (not reported) might extend it.
+    """
+    years = [y for y in si.years if y.year <= upto]
+    counts: dict[str, tuple[int, bool]] = {}
+    series: dict[str, Any] = {}
+    for ind in kb.indicators.values():
+        if ind.direction == "qualitative":
+            continue
+        values = [compute_value(kb, si, y, ind).value for y in years]
+        series[ind.id] = {
+            "unit": ind.unit,
+            "direction": ind.direction,
+            "values": {str(y.year): decimal_json(v) for y, v in zip(years, values, strict=True)},
+        }
+        count = 0
+        complete = False
+        for prev, cur in zip(reversed(values[:-1]), reversed(values[1:]), strict=True):
+            if prev is None or cur is None:
+                complete = True
+                break
+            better = cur < prev if ind.direction == "lower_is_better" else cur > prev
+            if not better:
+                complete = True
+                break
+            count += 1
+        if values and values[-1] is None:
+            continue
+        counts[ind.id] = (count, complete or len(years) >= 3)
+        series[ind.id]["improving_years"] = count
+    return counts, series
+
+
+def _level_from_reached(levels: list[str], reached: dict[str, bool]) -> str:
+    for level in levels:
+        if reached[level]:
+            return level
+    return FAILS
+
+
+def _qualitative(
+    kb: KnowledgeBase, bset: m.BenchmarkSet, member: m.BenchmarkMember, facts: FactView, inst: InstanceResult
+) -> None:
+    levels = bset.levels
+    own: dict[str, Outcome] = {}
+    for level in levels:
+        cond = member.criteria.get(level)
+        if cond is None:
+            continue
+        log: list[LeafResult] = []
+        own[level] = evaluate_condition(kb, cond, facts, log)
+        inst.criteria_log[level] = log
+
+    def reached(assume: bool) -> dict[str, bool]:
+        value = {lv: (assume if o is None else o) for lv, o in own.items()}
+        out: dict[str, bool] = {}
+        for i, level in enumerate(levels):
+            looser = [lv for lv in levels[i:] if lv in value]
+            if level in value:
+                out[level] = all(value[lv] for lv in looser)
+            else:
+                stricter = [lv for lv in levels[:i] if lv in value]
+                out[level] = any(
+                    value[lv] and all(value[x] for x in levels[levels.index(lv) :] if x in value) for lv in stricter
+                )
+        return out
+
+    worst, best = reached(False), reached(True)
+    inst.reached = {lv: (worst[lv] if worst[lv] == best[lv] else None) for lv in levels}
+    inst.level_worst = _level_from_reached(levels, worst)
+    inst.level_best = _level_from_reached(levels, best)
+    inst.level = inst.level_worst if inst.level_worst == inst.level_best else INSUFFICIENT
+    inst.level_texts = {lv: {"zh": t.text.zh, "en": t.text.en} for lv, t in member.level_texts.items()}
+    for lv, text in member.level_texts.items():
+        if text.grade.provisional:
+            inst.provisional = True
+        if lv not in inst.sources and text.source not in inst.sources:
+            inst.sources.append(text.source)
+    idx = levels.index(inst.level_worst) if inst.level_worst in levels else len(levels)
+    if idx > 0:
+        target = levels[idx - 1]
+        failing = [r.as_dict() for r in inst.criteria_log.get(target, []) if r.outcome is not True]
+        inst.next_level = {"level": target, "unmet": failing}
+
+
+def _quantitative(
+    bset: m.BenchmarkSet,
+    member: m.BenchmarkMember,
+    ind: m.Indicator,
+    inst: InstanceResult,
+    computed: Computed,
+    rows: list[tuple[Fraction, m.ThresholdRow, int]],
+) -> None:
+    levels = bset.levels
+    inst.value = computed.value
+    inst.inputs = computed.inputs
+    inst.missing = computed.missing
+    inst.parameters = computed.parameters
+    inst.notes.extend(computed.notes)
+    if len(rows) == 1:
+        _, row, n = rows[0]
+        entries = effective_thresholds(row, levels, ind.direction, n)
+        inst.thresholds = threshold_infos(entries, ind.direction)
+        if row.known_inconsistent:
+            inst.provisional = True
+            inst.notes.append(f"known-inconsistent thresholds: {row.known_inconsistent}")
+        cells = [cell for _, _, _, cell in entries]
+    else:
+        mixed = mix_thresholds(rows, levels, ind.direction)
+        comparison = "<=" if ind.direction == "lower_is_better" else ">="
+        inst.thresholds = [
+            LevelThreshold(
+                level,
+                eff,
+                raw,
+                " + ".join(f"{fraction_json(share, 4)}×({row.levels[level].expr})" for share, row, _ in rows),
+                ",".join(sorted({c.source for c in cells_})),
+                max((c.grade for c in cells_), key=lambda g: g.rank).value,
+                comparison,
+                "output-weighted benchmark",
+            )
+            for level, eff, raw, cells_ in mixed
+        ]
+        cells = [c for _, _, _, cs in mixed for c in cs]
+        if any(row.known_inconsistent for _, row, _ in rows):
+            inst.provisional = True
+    for cell in cells:
+        if cell.grade.provisional:
+            inst.provisional = True
+        if cell.source not in inst.sources:
+            inst.sources.append(cell.source)
+    if computed.value is None:
+        inst.reached = {lv: None for lv in levels}
+        inst.level, inst.level_worst, inst.level_best = INSUFFICIENT, FAILS, levels[0]
+        return
+    value = computed.value
+    reached: dict[str, bool] = {}
+    for t in inst.thresholds:
+        reached[t.level] = value <= t.value if ind.direction == "lower_is_better" else value >= t.value
+    inst.reached = dict(reached)
+    inst.level = inst.level_worst = inst.level_best = _level_from_reached(levels, reached)
+    idx = levels.index(inst.level) if inst.level in levels else len(levels)
+    if idx > 0:
+        target = inst.thresholds[idx - 1]
+        gap = value - target.value
+        inst.next_level = {
+            "level": target.level,
+            "target": decimal_json(target.value),
+            "comparison": target.comparison,
+            "change_needed": decimal_json(-gap),
+            "change_needed_percent": decimal_json(-gap / value * 100, 2) if value else None,
+        }
+
+
+def _board_rows(
+    bset: m.BenchmarkSet, member: m.BenchmarkMember, rigidity: m.Rigidity, construction: m.Construction
+) -> m.ThresholdRow | None:
+    return next((r for r in member.thresholds if r.board is not None and r.board.matches(rigidity, construction)), None)
+
+
+def _instances_for_member(
+    kb: KnowledgeBase,
+    si: SelfInspection,
+    year: YearData,
+    bset: m.BenchmarkSet,
+    group: m.BenchmarkGroup,
+    member: m.BenchmarkMember,
+    facts: FactView,
+) -> list[InstanceResult]:
+    ind = kb.indicators[member.indicator]
+    weight = _frac(member.weight.value) if member.weight is not None else Fraction(1)
+    limiting = bool(member.limiting and member.limiting.value)
+
+    def new(instance: str | None, share: Fraction | None, method: str) -> InstanceResult:
+        return InstanceResult(
+            id=ind.id,
+            instance=instance,
+            group=group.id,
+            name_zh=ind.name.zh,
+            name_en=ind.name.en,
+            unit=ind.unit,
+            direction=ind.direction,
+            kind="qualitative" if ind.direction == "qualitative" else "quantitative",
+            value=None,
+            level=NOT_APPLICABLE,
+            level_worst=NOT_APPLICABLE,
+            level_best=NOT_APPLICABLE,
+            reached={},
+            weight=weight * share if share is not None else weight,
+            share=share,
+            limiting=limiting,
+            limiting_grade=member.limiting.grade.value if member.limiting else "",
+            method=method,
+        )
+
+    if member.applies_if is not None:
+        log: list[LeafResult] = []
+        applies = evaluate_condition(kb, member.applies_if, facts, log)
+        if applies is False:
+            inst = new(None, None, "not_applicable")
+            inst.notes.append("not applicable: " + "; ".join(f"{r.subject} {r.op} -> {r.actual}" for r in log))
+            inst.reached = {lv: None for lv in bset.levels}
+            return [inst]
+    if ind.direction == "qualitative":
+        inst = new(None, None, "criteria")
+        _qualitative(kb, bset, member, facts, inst)
+        return [inst]
+    if not ind.per_board_type:
+        inst = new(None, None, "plant")
+        row = member.thresholds[0]
+        _quantitative(bset, member, ind, inst, compute_value(kb, si, year, ind), [(Fraction(1), row, 0)])
+        return [inst]
+    outputs = [p.output.canonical() for p in year.products]
+    if any(o is None for o in outputs):
+        inst = new(None, None, "plant")
+        inst.level, inst.level_worst, inst.level_best = INSUFFICIENT, FAILS, bset.levels[0]
+        inst.reached = {lv: None for lv in bset.levels}
+        inst.missing = [
+            f"years[{si.years.index(year)}].products[{i}].output" for i, o in enumerate(outputs) if o is None
+        ]
+        return [inst]
+    total = sum((o for o in outputs if o is not None), Decimal(0))
+    shares = [Fraction(o) / Fraction(total) for o in outputs if o is not None]
+    rows: list[tuple[Fraction, m.ThresholdRow, int]] = []
+    for prod, share in zip(year.products, shares, strict=True):
+        brow = _board_rows(bset, member, prod.rigidity, prod.construction)
+        if brow is not None:
+            rows.append((share, brow, bset.n_for(prod.layers or 2)))
+    if not rows:
+        inst = new(None, None, "not_applicable")
+        inst.notes.append("no threshold for the board types made")
+        inst.reached = {lv: None for lv in bset.levels}
+        return [inst]
+    shared = member.shared_by_output
+    if len(year.products) == 1 or product_lines(ind, year):
+        result = []
+        for pi, (prod, share) in enumerate(zip(year.products, shares, strict=True)):
+            prow = _board_rows(bset, member, prod.rigidity, prod.construction)
+            if prow is None:
+                continue
+            per_product = len(year.products) > 1
+            inst = new(prod.board_key, share if shared else None, "per_product" if per_product else "plant")
+            if not shared and per_product:
+                inst.weight = weight / len(year.products)
+            inst.layers = prod.layers if prod.construction.layered else None
+            inst.n = bset.n_for(prod.layers) if prod.layers and prod.construction.layered else None
+            computed = compute_value(kb, si, year, ind, (pi, prod) if per_product else None)
+            _quantitative(bset, member, ind, inst, computed, [(Fraction(1), prow, bset.n_for(prod.layers or 2))])
+            result.append(inst)
+        return result
+    inst = new("mix", None, "output_weighted_benchmark")
+    inst.notes.append(
+        "consumption is not reported per board type: the plant-wide value is compared with the output-weighted "
+        "benchmark (Σ output share × threshold)"
+    )
+    inst.share = None
+    _quantitative(bset, member, ind, inst, compute_value(kb, si, year, ind), rows)
+    inst.notes.append(
+        "board mix: "
+        + ", ".join(f"{p.board_key} {fraction_json(s, 4)}" for p, s in zip(year.products, shares, strict=True))
+    )
+    return [inst]
+
+
+def _indices(
+    bset: m.BenchmarkSet, instances: list[InstanceResult], case: str
+) -> tuple[dict[str, Fraction], dict[str, dict[str, Fraction]]]:
+    """Y per level and each instance's points; ``case`` worst or best for undecided memberships."""
+    levels = bset.levels
+    groups = {g.id: g for g in bset.groups}
+    applicable = [i for i in instances if i.level != NOT_APPLICABLE]
+    group_weight: dict[str, Fraction] = {}
+    member_total: dict[str, Fraction] = {}
+    for inst in applicable:
+        g = groups[inst.group]
+        group_weight[inst.group] = _frac(g.weight.value) if g.weight is not None else Fraction(1)
+        member_total[inst.group] = member_total.get(inst.group, Fraction(0)) + inst.weight
+    gsum = sum(group_weight.values(), Fraction(0))
+    y = {lv: Fraction(0) for lv in levels}
+    points: dict[str, dict[str, Fraction]] = {}
+    for inst in applicable:
+        if not member_total[inst.group] or not gsum:
+            continue
+        w = group_weight[inst.group] / gsum * inst.weight / member_total[inst.group]
+        points[inst.key] = {}
+        for lv in levels:
+            reached = inst.reached.get(lv)
+            if reached is None:
+                if inst.level == INSUFFICIENT:
+                    bound = inst.level_worst if case == "worst" else inst.level_best
+                    reached = bound in levels and levels.index(bound) <= levels.index(lv)
+                else:
+                    reached = False
+            pts = w * 100 if reached else Fraction(0)
+            y[lv] += pts
+            points[inst.key][lv] = w * 100
+    return y, points
+
+
+def _rating(
+    bset: m.BenchmarkSet, instances: list[InstanceResult], y: dict[str, Fraction], case: str
+) -> tuple[str, dict[str, dict[str, Any]]]:
+    levels = bset.levels
+    detail: dict[str, dict[str, Any]] = {}
+    achieved: str | None = None
+    for lv in levels:
+        rule = bset.rating[lv]
+        index_ok = y[lv] >= _frac(rule.min_index)
+        limiting_fail: list[str] = []
+        if rule.limiting_at_least is not None:
+            need = levels.index(rule.limiting_at_least)
+            for inst in instances:
+                if not inst.limiting or inst.level == NOT_APPLICABLE:
+                    continue
+                lvl = (
+                    inst.level
+                    if inst.level != INSUFFICIENT
+                    else (inst.level_worst if case == "worst" else inst.level_best)
+                )
+                if lvl not in levels or levels.index(lvl) > need:
+                    limiting_fail.append(inst.key)
+        met = index_ok and not limiting_fail
+        detail[lv] = {
+            "met": met,
+            "index": fraction_json(y[lv], 4),
+            "min_index": float(rule.min_index),
+            "index_ok": index_ok,
+            "limiting_at_least": rule.limiting_at_least,
+            "limiting_not_met": limiting_fail,
+            "rule": {"zh": rule.text.zh, "en": rule.text.en},
+            "source": rule.source,
+            "grade": rule.grade.value,
+        }
+        if met and achieved is None:
+            achieved = lv
+    return achieved or f"below_{levels[-1]}", detail
+
+
+def _blocking(
+    bset: m.BenchmarkSet,
+    instances: list[InstanceResult],
+    overall: str,
+    y: dict[str, Fraction],
+    points: dict[str, dict[str, Fraction]],
+) -> dict[str, Any]:
+    levels = bset.levels
+    idx = levels.index(overall) if overall in levels else len(levels)
+    if idx == 0:
+        return {"next_level": None, "indicators": []}
+    target = levels[idx - 1]
+    rule = bset.rating[target]
+    need = levels.index(rule.limiting_at_least) if rule.limiting_at_least else None
+    rows: list[dict[str, Any]] = []
+    for inst in instances:
+        if inst.level == NOT_APPLICABLE:
+            continue
+        if inst.reached.get(target) is True:
+            continue
+        limiting_block = bool(
+            inst.limiting
+            and need is not None
+            and (inst.level_worst not in levels or levels.index(inst.level_worst) > need)
+        )
+        rows.append(
+            {
+                "key": inst.key,
+                "level": inst.level,
+                "limiting": inst.limiting,
+                "blocks_by_limiting_rule": limiting_block,
+                "points_available": fraction_json(points.get(inst.key, {}).get(target), 4),
+                "next_level": inst.next_level,
+            }
+        )
+    rows.sort(key=lambda r: (not r["blocks_by_limiting_rule"], -float(r["points_available"] or 0), str(r["key"])))
+    gap = _frac(rule.min_index) - y[target]
+    return {
+        "next_level": target,
+        "index_needed": float(rule.min_index),
+        "index_now": fraction_json(y[target], 4),
+        "index_gap": fraction_json(max(gap, Fraction(0)), 4),
+        "indicators": rows,
+    }
+
+
+def evaluate(
+    kb: KnowledgeBase,
+    si: SelfInspection,
+    *,
+    benchmark_set: str | None = None,
+    year: int | None = None,
+    warnings: list[dict[str, str]] | None = None,
+) -> EvaluationResult:
+    """Evaluate the enterprise in ``year`` (default: the latest reporting year) against a benchmark set."""
+    set_id = benchmark_set or kb.meta.default_benchmark_set
+    if set_id not in kb.benchmark_sets:
+        raise UnknownIdError("benchmark set", set_id, kb.benchmark_sets)
+    bset = kb.benchmark_sets[set_id]
+    the_year = si.latest if year is None else next((y for y in si.years if y.year == year), None)
+    if the_year is None:
+        raise UnknownIdError("reporting year", str(year), [str(y.year) for y in si.years])
+    counts, series = trends(kb, si, the_year.year)
+    facts = fact_view(kb, si, counts)
+    instances: list[InstanceResult] = []
+    for group in bset.groups:
+        for member in group.members:
+            instances.extend(_instances_for_member(kb, si, the_year, bset, group, member, facts))
+    y_worst, points = _indices(bset, instances, "worst")
+    y_best, _ = _indices(bset, instances, "best")
+    overall, rating = _rating(bset, instances, y_worst, "worst")
+    best, _ = _rating(bset, instances, y_best, "best")
+    for inst in instances:
+        inst.points = points.get(inst.key, {})
+    group_rows = []
+    for group in bset.groups:
+        members = [i for i in instances if i.group == group.id]
+        group_rows.append(
+            {
+                "id": group.id,
+                "name": {"zh": group.name.zh, "en": group.name.en},
+                "weight": decimal_json(group.weight.value) if group.weight else None,
+                "weight_grade": group.weight.grade.value if group.weight else None,
+                "applicable": any(i.level != NOT_APPLICABLE for i in members),
+                "points": {
+                    lv: fraction_json(
+                        sum(
+                            (points.get(i.key, {}).get(lv, Fraction(0)) for i in members if i.reached.get(lv) is True),
+                            Fraction(0),
+                        ),
+                        4,
+                    )
+                    for lv in bset.levels
+                },
+            }
+        )
+    return EvaluationResult(
+        kb_version=kb.version.version,
+        kb_hash=kb.version.hash,
+        input_hash=input_hash(si),
+        enterprise={
+            "id": si.enterprise.id,
+            "name": si.enterprise.name,
+            "district": si.enterprise.district,
+            "synthetic": si.enterprise.synthetic,
+        },
+        year=the_year.year,
+        benchmark_set={
+            "id": bset.id,
+            "name": {"zh": bset.name.zh, "en": bset.name.en},
+            "method": bset.method,
+            "levels": list(bset.levels),
+            "n_definition": bset.n_definition,
+            "n_note": bset.n_note,
+            "sources": list(bset.sources),
+        },
+        overall_level=overall,
+        overall_best=best,
+        indices_worst=y_worst,
+        indices_best=y_best,
+        rating=rating,
+        instances=instances,
+        blocking=_blocking(bset, instances, overall, y_worst, points),
+        warnings=warnings or [],
+        trends=series,
+        groups=group_rows,
+    )

@@ -1,0 +1,218 @@
+"""Result types of an evaluation, and their JSON form (``smart-audit evaluate --json``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from engine.evaluate.criteria import LeafResult, Outcome
+
+__all__ = [
+    "EvaluationResult",
+    "Input",
+    "InstanceResult",
+    "LevelThreshold",
+    "fraction_json",
+]
+
+NOT_APPLICABLE = "not_applicable"
+INSUFFICIENT = "insufficient_data"
+FAILS = "fails"
+
+
+def fraction_json(value: Fraction | None, places: int = 6) -> float | None:
+    """An exact fraction as a JSON number, rounded half-even to ``places`` decimals (deterministic)."""
+    if value is None:
+        return None
+    quantised = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal(1).scaleb(-places))
+    return float(quantised)
+
+
+def decimal_json(value: Decimal | None, places: int = 6) -> float | None:
+    if value is None:
+        return None
+    return float(value.quantize(Decimal(1).scaleb(-places)))
+
+
+@dataclass(frozen=True)
+class Input:
+    """A raw value an indicator read: name, value (canonical unit), unit and the self-inspection field path."""
+
+    name: str
+    value: Decimal | None
+    unit: str
+    path: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "value": decimal_json(self.value), "unit": self.unit, "path": self.path}
+
+
+@dataclass(frozen=True)
+class LevelThreshold:
+    level: str
+    value: Decimal  # effective threshold at this board's n (nested envelope applied)
+    transcribed: Decimal  # the value as written in the benchmark set at this n
+    expr: str
+    source: str
+    grade: str
+    comparison: str  # "<=" or ">="
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {
+            "level": self.level,
+            "value": decimal_json(self.value),
+            "expr": self.expr,
+            "comparison": self.comparison,
+            "source": self.source,
+            "grade": self.grade,
+        }
+        if self.transcribed != self.value:
+            out["transcribed_value"] = decimal_json(self.transcribed)
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass
+class InstanceResult:
+    """One indicator as evaluated for this enterprise (per board type where the indicator is)."""
+
+    id: str
+    instance: str | None
+    group: str
+    name_zh: str
+    name_en: str
+    unit: str
+    direction: str
+    kind: str  # quantitative | qualitative
+    value: Decimal | None
+    level: str
+    level_worst: str
+    level_best: str
+    reached: dict[str, Outcome]
+    thresholds: list[LevelThreshold] = field(default_factory=list)
+    weight: Fraction = Fraction(0)  # member weight x output share, before renormalisation
+    share: Fraction | None = None
+    limiting: bool = False
+    limiting_grade: str = ""
+    method: str = ""
+    n: int | None = None
+    layers: int | None = None
+    inputs: list[Input] = field(default_factory=list)
+    parameters: list[dict[str, Any]] = field(default_factory=list)
+    criteria_log: dict[str, list[LeafResult]] = field(default_factory=dict)
+    level_texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    provisional: bool = False
+    sources: list[str] = field(default_factory=list)
+    next_level: dict[str, Any] | None = None
+    points: dict[str, Fraction] = field(default_factory=dict)  # contribution to each Y (worst case)
+
+    @property
+    def key(self) -> str:
+        return self.id if self.instance is None else f"{self.id}[{self.instance}]"
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "key": self.key,
+            "instance": self.instance,
+            "group": self.group,
+            "name": {"zh": self.name_zh, "en": self.name_en},
+            "kind": self.kind,
+            "value": decimal_json(self.value),
+            "unit": self.unit,
+            "direction": self.direction,
+            "level": self.level,
+            "reached": dict(self.reached),
+            "thresholds": {t.level: t.as_dict() for t in self.thresholds},
+            "sources": self.sources,
+            "weight": fraction_json(self.weight),
+            "limiting": self.limiting,
+            "method": self.method,
+            "provisional": self.provisional,
+        }
+        if self.level == INSUFFICIENT:
+            out["level_range"] = {"worst": self.level_worst, "best": self.level_best}
+        if self.limiting_grade:
+            out["limiting_grade"] = self.limiting_grade
+        if self.share is not None:
+            out["output_share"] = fraction_json(self.share)
+        if self.layers is not None:
+            out["layers"] = self.layers
+            out["n"] = self.n
+        if self.inputs:
+            out["inputs"] = [i.as_dict() for i in self.inputs]
+        if self.parameters:
+            out["parameters"] = self.parameters
+        if self.criteria_log:
+            out["criteria"] = {lv: [r.as_dict() for r in log] for lv, log in self.criteria_log.items()}
+        if self.level_texts:
+            out["level_texts"] = self.level_texts
+        if self.missing:
+            out["missing"] = self.missing
+        if self.notes:
+            out["notes"] = self.notes
+        if self.next_level is not None:
+            out["next_level"] = self.next_level
+        if self.points:
+            out["points"] = {k: fraction_json(v) for k, v in self.points.items()}
+        return out
+
+
+@dataclass
+class EvaluationResult:
+    kb_version: str
+    kb_hash: str
+    input_hash: str
+    enterprise: dict[str, Any]
+    year: int
+    benchmark_set: dict[str, Any]
+    overall_level: str
+    overall_best: str
+    indices_worst: dict[str, Fraction]
+    indices_best: dict[str, Fraction]
+    rating: dict[str, dict[str, Any]]
+    instances: list[InstanceResult]
+    blocking: dict[str, Any]
+    warnings: list[dict[str, str]]
+    trends: dict[str, dict[str, Any]]
+    groups: list[dict[str, Any]]
+
+    @property
+    def determined(self) -> bool:
+        return self.overall_level == self.overall_best
+
+    def instance(self, key: str) -> InstanceResult:
+        return next(i for i in self.instances if i.key == key)
+
+    def as_dict(self) -> dict[str, Any]:
+        levels = self.benchmark_set["levels"]
+        return {
+            "kb_version": self.kb_version,
+            "kb_hash": self.kb_hash,
+            "input_hash": self.input_hash,
+            "enterprise": self.enterprise,
+            "year": self.year,
+            "benchmark_set": self.benchmark_set,
+            "overall_level": self.overall_level,
+            "overall_level_range": {"worst": self.overall_level, "best": self.overall_best},
+            "determined": self.determined,
+            "indices": {f"Y_{lv}": fraction_json(self.indices_worst[lv], 4) for lv in levels},
+            "indices_exact": {f"Y_{lv}": str(self.indices_worst[lv]) for lv in levels},
+            "indices_best_case": {f"Y_{lv}": fraction_json(self.indices_best[lv], 4) for lv in levels},
+            "rating": self.rating,
+            "blocking": self.blocking,
+            "groups": self.groups,
+            "indicators": [i.as_dict() for i in self.instances],
+            "trends": self.trends,
+            "data_quality": {
+                "warnings": self.warnings,
+                "insufficient_data": [i.key for i in self.instances if i.level == INSUFFICIENT],
+                "missing_inputs": sorted({m for i in self.instances for m in i.missing}),
+            },
+        }

@@ -1,0 +1,364 @@
+"""The self-inspection an enterprise submits: a pydantic model, published as JSON Schema.
+
+Every quantity is an object ``{"value": <number or "unknown">, "unit": <unit>}``; "unknown" is a legal answer and
+whatever depends on it is reported as insufficient data. Knowledge-base references (step ids, question ids,
+waste-stream ids, destinations) are checked against the knowledge base by :mod:`engine.intake.validate`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from engine.intake.units import UNITS, to_canonical
+from engine.kb.models import Construction, Rigidity
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Answer",
+    "Area",
+    "Chemical",
+    "Concentration",
+    "Energy",
+    "Enterprise",
+    "Mass",
+    "Money",
+    "Outlet",
+    "Percent",
+    "Product",
+    "Resources",
+    "SelfInspection",
+    "StepFacts",
+    "Volume",
+    "Waste",
+    "Wastewater",
+    "YearData",
+    "json_schema",
+]
+
+SCHEMA_VERSION = "1"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _number(raw: object) -> object:
+    if isinstance(raw, bool):
+        raise ValueError("expected a number or 'unknown', got a boolean")
+    if isinstance(raw, float | int):
+        return Decimal(str(raw))
+    if isinstance(raw, str) and raw.strip().lower() == "unknown":
+        return "unknown"
+    return raw
+
+
+NumberOrUnknown = Annotated[Decimal | Literal["unknown"], BeforeValidator(_number)]
+
+
+class _Quantity(_Model):
+    """A measured quantity with its unit."""
+
+    value: NumberOrUnknown
+    unit: str
+
+    @model_validator(mode="after")
+    def _check(self) -> _Quantity:
+        kind = self._kind()
+        if self.unit not in UNITS[kind]:
+            raise ValueError(f"unit {self.unit!r} is not a unit of {kind}; use one of {sorted(UNITS[kind])}")
+        if self.value != "unknown" and isinstance(self.value, Decimal) and self.value < 0:
+            raise ValueError("a quantity cannot be negative")
+        return self
+
+    @classmethod
+    def _kind(cls) -> str:
+        raise NotImplementedError  # pragma: no cover - every subclass names its kind
+
+    @property
+    def known(self) -> bool:
+        return self.value != "unknown"
+
+    def canonical(self) -> Decimal | None:
+        """The value in the canonical unit of its kind, or None when unknown."""
+        if not isinstance(self.value, Decimal):
+            return None
+        return to_canonical(self._kind(), self.value, self.unit)
+
+
+class Energy(_Quantity):
+    """kWh, MWh or 10^4kWh (万千瓦时)."""
+
+    unit: Literal["kWh", "MWh", "10^4kWh"]
+
+    @classmethod
+    def _kind(cls) -> str:
+        return "energy"
+
+
+class Volume(_Quantity):
+    """m3, t (of water) or 10^4m3."""
+
+    unit: Literal["m3", "t", "10^4m3"]
+
+    @classmethod
+    def _kind(cls) -> str:
+        return "volume"
+
+
+class Area(_Quantity):
+    """m2 or 10^4m2."""
+
+    unit: Literal["m2", "10^4m2"]
+
+    @classmethod
+    def _kind(cls) -> str:
+        return "area"
+
+
+class Mass(_Quantity):
+    """t or kg."""
+
+    unit: Literal["t", "kg"]
+
+    @classmethod
+    def _kind(cls) -> str:
+        return "mass"
+
+
+class Money(_Quantity):
+    """CNY or 10^4CNY (万元)."""
+
+    unit: Literal["CNY", "10^4CNY"]
+
+    @classmethod
+    def _kind(cls) -> str:
+        return "money"
+
+
+class Concentration(_Quantity):
+    """mg/L or g/L."""
+
+    unit: Literal["mg/L", "g/L"]
+
+    @classmethod
+    def _kind(cls) -> str:
+        return "concentration"
+
+
+class Percent(_Quantity):
+    """A rate in %, 0-100."""
+
+    unit: Literal["%"]
+
+    @classmethod
+    def _kind(cls) -> str:
+        return "percent"
+
+    @model_validator(mode="after")
+    def _range(self) -> Percent:
+        if isinstance(self.value, Decimal) and not (0 <= self.value <= 100):
+            raise ValueError("a rate must be between 0 and 100 %")
+        return self
+
+
+# --- identity -----------------------------------------------------------------------------------------------
+
+
+class Enterprise(_Model):
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = Field(min_length=1, max_length=200)
+    district: str = Field(min_length=1, description="e.g. 宝安区")
+    city: str = "深圳市"
+    province: str = "广东省"
+    grid_region: Literal["north", "northeast", "east", "central", "northwest", "southwest", "southern"] = Field(
+        default="southern", description="regional power grid, for the grid CO2 emission factor"
+    )
+    industry_code: str = Field(default="3982", description="national industry classification, 3982 = 电子电路制造")
+    staff: int | None = Field(default=None, ge=1)
+    synthetic: bool = Field(default=False, description="true for made-up example enterprises")
+
+
+# --- per year -----------------------------------------------------------------------------------------------
+
+
+class Product(_Model):
+    """Output of one board type in a year."""
+
+    rigidity: Rigidity
+    construction: Construction
+    layers: int | None = Field(default=None, ge=1, le=60, description="total layer count (multilayer and HDI)")
+    output: Area = Field(description="qualified board produced")
+    pass_rate: Percent | None = None
+    output_value: Money | None = None
+    # optional sub-metering by product line; when absent the plant totals are used
+    electricity: Energy | None = None
+    fresh_water: Volume | None = None
+    wastewater: Volume | None = None
+    ccl_input: Area | None = None
+
+    @model_validator(mode="after")
+    def _layers(self) -> Product:
+        if self.construction in (Construction.multilayer, Construction.hdi):
+            if self.layers is None:
+                raise ValueError(f"a {self.construction} board needs its total layer count (layers)")
+            if self.layers < 3:
+                raise ValueError(f"a {self.construction} board has at least 3 layers")
+        elif self.layers is not None:
+            expected = 1 if self.construction == Construction.single else 2
+            if self.layers != expected:
+                raise ValueError(f"a {self.construction}-sided board has {expected} layer(s)")
+        return self
+
+    @property
+    def board_key(self) -> str:
+        suffix = f"-{self.layers}L" if self.construction.layered else ""
+        return f"{self.rigidity}/{self.construction}{suffix}"
+
+
+class Part(_Model):
+    """A part of a total, e.g. one workshop's water or electricity."""
+
+    name: str = Field(min_length=1)
+    value: NumberOrUnknown
+    unit: str
+
+
+class Fuel(_Model):
+    fuel: Literal["natural_gas", "diesel", "lpg", "steam", "other"]
+    quantity: NumberOrUnknown
+    unit: Literal["m3", "t", "GJ"]
+    note: str = ""
+
+
+class Chemical(_Model):
+    name: str = Field(min_length=1)
+    category: Literal[
+        "etchant", "ink", "dry_film", "plating", "developer", "stripper", "micro_etch", "cleaner", "other"
+    ]
+    quantity: Mass
+    note: str = ""
+
+
+class Resources(_Model):
+    fresh_water: Volume
+    fresh_water_by_workshop: list[Part] = Field(default_factory=list)
+    reused_water: Volume | None = Field(default=None, description="recycled or reused water (重复利用水量)")
+    electricity: Energy
+    electricity_by_workshop: list[Part] = Field(default_factory=list)
+    electricity_wastewater_plant: Energy | None = None
+    fuels: list[Fuel] = Field(default_factory=list)
+    ccl_input: Area | None = Field(default=None, description="copper-clad laminate put into production")
+    chemicals: list[Chemical] = Field(default_factory=list)
+
+
+class Pollutants(_Model):
+    cu: Concentration | None = None
+    ni: Concentration | None = None
+    cod: Concentration | None = None
+    nh3n: Concentration | None = None
+    tn: Concentration | None = None
+    tp: Concentration | None = None
+    cn: Concentration | None = None
+    ph: Decimal | None = Field(default=None, ge=0, le=14)
+
+
+class Outlet(_Model):
+    name: str = Field(min_length=1)
+    position: Literal["before_treatment", "workshop_outlet", "discharge"] = Field(
+        description="before_treatment: raw wastewater entering the plant; workshop_outlet: class-I pollutant outlet;"
+        " discharge: the main outlet"
+    )
+    concentrations: Pollutants
+    volume: Volume | None = Field(
+        default=None, description="annual volume through this outlet; needed when several outlets share a position"
+    )
+
+
+class Wastewater(_Model):
+    generated: Volume = Field(description="wastewater generated (产生量)")
+    discharged: Volume | None = Field(default=None, description="wastewater discharged (排放量)")
+    outlets: list[Outlet] = Field(default_factory=list)
+
+
+class Waste(_Model):
+    stream: str = Field(description="waste-stream id of the knowledge base, e.g. spent_alkaline_etchant")
+    category: Literal["hazardous", "general"]
+    quantity: Mass
+    destination: str = Field(description="destination id of the knowledge base, e.g. offsite_recycling")
+    note: str = ""
+
+
+class YearData(_Model):
+    year: int = Field(ge=2000, le=2100)
+    products: list[Product] = Field(min_length=1)
+    output_value: Money | None = Field(default=None, description="industrial output value of the year")
+    resources: Resources
+    wastewater: Wastewater
+    wastes: list[Waste] = Field(default_factory=list)
+    copper_recovered: Mass | None = None
+
+
+# --- process and answers ------------------------------------------------------------------------------------
+
+Answer = bool | int | Decimal | str | list[str] | Literal["unknown"]
+
+
+def _answer(raw: object) -> object:
+    if isinstance(raw, float):
+        return Decimal(str(raw))
+    return raw
+
+
+class StepFacts(_Model):
+    """A process step as run by the enterprise, with the manual's step-scoped answers about it."""
+
+    step: str = Field(description="step id of the knowledge base")
+    run: bool = True
+    answers: dict[str, Annotated[Answer, BeforeValidator(_answer)]] = Field(default_factory=dict)
+
+
+class SelfInspection(_Model):
+    """An enterprise's cleaner-production self-inspection (自查手册填报)."""
+
+    schema_version: Literal["1"] = "1"
+    enterprise: Enterprise
+    reporting_years: list[int] = Field(min_length=1, max_length=3)
+    years: list[YearData] = Field(min_length=1, max_length=3)
+    process: list[StepFacts] = Field(default_factory=list)
+    answers: dict[str, Annotated[Answer, BeforeValidator(_answer)]] = Field(default_factory=dict)
+
+    @field_validator("reporting_years")
+    @classmethod
+    def _years_in_order(cls, years: list[int]) -> list[int]:
+        if years != sorted(years) or len(set(years)) != len(years):
+            raise ValueError("reporting years must be distinct and in ascending order")
+        return years
+
+    @model_validator(mode="after")
+    def _years_match(self) -> SelfInspection:
+        given = [y.year for y in self.years]
+        if given != self.reporting_years:
+            raise ValueError(
+                f"years[] must hold the reporting years in the same order: expected {self.reporting_years}, got {given}"
+            )
+        return self
+
+    @property
+    def latest(self) -> YearData:
+        return self.years[-1]
+
+    def year(self, year: int) -> YearData:
+        return next(y for y in self.years if y.year == year)
+
+    def steps_run(self) -> list[str]:
+        return [s.step for s in self.process if s.run]
+
+
+def json_schema() -> dict[str, Any]:
+    schema = SelfInspection.model_json_schema()
+    schema["$id"] = "https://smart-audit/schemas/self-inspection/1"
+    schema["title"] = "SelfInspection / 清洁生产自查手册填报"
+    return schema

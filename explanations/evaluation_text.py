@@ -1,0 +1,133 @@
+"""The evaluation as a plain-text table for people, in Chinese or English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["render_evaluation_text"]
+
+_LEVEL_ZH = {
+    "I": "Ⅰ级",
+    "II": "Ⅱ级",
+    "III": "Ⅲ级",
+    "fails": "未达Ⅲ级",
+    "below_III": "未达Ⅲ级",
+    "not_applicable": "不适用",
+    "insufficient_data": "数据不足",
+}
+_LEVEL_EN = {
+    "I": "I",
+    "II": "II",
+    "III": "III",
+    "fails": "fails",
+    "below_III": "below III",
+    "not_applicable": "n/a",
+    "insufficient_data": "insufficient data",
+}
+
+
+def _level(name: str, lang: str) -> str:
+    table = _LEVEL_ZH if lang == "zh" else _LEVEL_EN
+    return table.get(name, name)
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def render_evaluation_text(ev: dict[str, Any], lang: str = "zh") -> str:
+    zh = lang == "zh"
+    levels = ev["benchmark_set"]["levels"]
+    lines = []
+    ent = ev["enterprise"]
+    lines.append(
+        ("清洁生产水平评价：" if zh else "Cleaner-production evaluation: ")
+        + f"{ent['name']} ({ent['id']}), {ev['year']}"
+    )
+    if ent.get("synthetic"):
+        lines.append("（合成示例数据）" if zh else "(synthetic example data)")
+    bset = ev["benchmark_set"]
+    lines.append(("基准体系：" if zh else "Benchmark set: ") + bset["name"]["zh" if zh else "en"] + f" [{bset['id']}]")
+    lines.append(("n 的定义：" if zh else "Definition of n: ") + bset["n_definition"] + " — " + bset["n_note"])
+    lines.append(f"kb {ev['kb_version']} {ev['kb_hash'][:19]}…  input {ev['input_hash'][:19]}…")
+    lines.append("")
+    overall = _level(ev["overall_level"], lang)
+    if ev["determined"]:
+        lines.append(("综合评定：" if zh else "Overall level: ") + overall)
+    else:
+        best = _level(ev["overall_level_range"]["best"], lang)
+        lines.append(
+            f"综合评定：至少 {overall}（补全缺失数据后最高可能 {best}）"
+            if zh
+            else f"Overall level: at least {overall} (up to {best} once the missing data are supplied)"
+        )
+    lines.append(
+        ("综合指数：" if zh else "Indices: ") + "  ".join(f"Y_{lv} = {_num(ev['indices'][f'Y_{lv}'])}" for lv in levels)
+    )
+    lines.append("")
+    header = (
+        ["指标" if zh else "Indicator", "值" if zh else "Value", "单位" if zh else "Unit"]
+        + [f"{lv}" for lv in levels]
+        + ["级别" if zh else "Level", "等级来源" if zh else "Grade"]
+    )
+    rows = [header]
+    for ind in ev["indicators"]:
+        name = ind["name"]["zh" if zh else "en"] + (f" [{ind['instance']}]" if ind["instance"] else "")
+        if ind["kind"] == "quantitative":
+            th = [f"{t['comparison']}{_num(t['value'])}" for t in (ind["thresholds"].get(lv) for lv in levels) if t]
+            th += [""] * (len(levels) - len(th))
+            grades = sorted({t["grade"] for t in ind["thresholds"].values()})
+            value = _num(ind["value"])
+        else:
+            th = ["✓" if ind["reached"].get(lv) else ("?" if ind["reached"].get(lv) is None else "✗") for lv in levels]
+            grades = []
+            value = ""
+        level = _level(ind["level"], lang) + (" *" if ind["limiting"] else "") + (" ~" if ind["provisional"] else "")
+        rows.append([name, value, ind["unit"] if ind["kind"] == "quantitative" else "", *th, level, ",".join(grades)])
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(header))]
+    for r in rows:
+        lines.append("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(r)).rstrip())
+    lines.append("")
+    lines.append(
+        "* 限定性指标  ~ 含 C/D/U 级或已知不一致的基准值（暂定）"
+        if zh
+        else "* limiting indicator  ~ threshold of grade C/D/U or known-inconsistent (provisional)"
+    )
+    block = ev["blocking"]
+    if block["next_level"]:
+        lines.append("")
+        target = _level(block["next_level"], lang)
+        lines.append(
+            f"距 {target} 还差：综合指数 {_num(block['index_gap'])} 分；需改进的指标："
+            if zh
+            else f"To reach {target}: index short by {_num(block['index_gap'])} points; indicators to improve:"
+        )
+        for row in block["indicators"][:12]:
+            nl = row.get("next_level") or {}
+            extra = ""
+            if "target" in nl:
+                extra = f" → {nl['comparison']}{_num(nl['target'])}"
+            elif nl.get("unmet"):
+                extra = " → " + ", ".join(u["subject"] for u in nl["unmet"][:3])
+            flag = (" （限定性）" if zh else " (limiting)") if row["blocks_by_limiting_rule"] else ""
+            lines.append(f"  - {row['key']}: {_level(row['level'], lang)}{extra}{flag}")
+    dq = ev["data_quality"]
+    if dq["insufficient_data"] or dq["warnings"]:
+        lines.append("")
+        lines.append("数据质量：" if zh else "Data quality:")
+        for key in dq["insufficient_data"]:
+            lines.append(("  - 数据不足：" if zh else "  - insufficient data: ") + key)
+        for w in dq["warnings"]:
+            lines.append(f"  - {w['path']}: {w['message']}")
+    return "\n".join(lines) + "\n"
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
