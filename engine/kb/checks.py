@@ -15,6 +15,7 @@ from engine.intake.model import Pollutants
 from engine.intake.quantities import QUANTITIES
 from engine.kb import models as m
 from engine.kb.conditions import NUMERIC_OPS, AllOf, AnyOf, Condition, Leaf, NotOf
+from engine.kb.rulecheck import check_rules
 
 if TYPE_CHECKING:
     from engine.kb.loader import KnowledgeBase
@@ -70,7 +71,17 @@ def check_knowledge_base(kb: KnowledgeBase) -> list[KbIssue]:
     _check_benchmarks(c)
     _check_parameters(c)
     _check_manual(c)
+    _check_findings(c)
+    c.issues.extend(check_rules(kb))
     return c.issues
+
+
+def _check_findings(c: _Checker) -> None:
+    concluded = {r.then.finding.id for r in c.kb.rules.values() if r.then.finding}
+    for fid in c.kb.findings:
+        if c.kb.rules and fid not in concluded:
+            o = c.kb.origin("findings", fid)
+            c.add(o.file, o.path, f"no rule concludes finding {fid!r}", "write a rule for it or remove it")
 
 
 def _families(kb: KnowledgeBase) -> set[str]:

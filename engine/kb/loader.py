@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from engine.errors import KbIssue, KnowledgeBaseError, did_you_mean
 from engine.kb import models as m
+from engine.kb.rules import Rule
 from engine.kb.yamlio import DuplicateKeyError, load_yaml
 
 __all__ = ["DEFAULT_KB_PATH", "KbVersion", "KnowledgeBase", "Origin", "default_kb_path", "load_kb"]
@@ -69,6 +70,8 @@ class KnowledgeBase:
     gaps: dict[str, m.Gap] = field(default_factory=dict)
     sections: dict[str, m.ManualSection] = field(default_factory=dict)
     questions: dict[str, m.Question] = field(default_factory=dict)
+    findings: dict[str, m.FindingDef] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     files: tuple[str, ...] = ()
 
@@ -93,6 +96,8 @@ class KnowledgeBase:
             "gaps": len(self.gaps),
             "manual_sections": len(self.sections),
             "questions": len(self.questions),
+            "findings": len(self.findings),
+            "rules": len(self.rules),
         }
 
 
@@ -296,6 +301,8 @@ def load_kb(root: Path | str | None = None) -> KnowledgeBase:
         gaps=collections["gaps"],
         sections=collections["sections"],
         questions=collections["questions"],
+        findings=collections["findings"],
+        rules=collections["rules"],
         origins=origins,
         files=tuple(p.relative_to(root).as_posix() for p in files),
     )

@@ -14,10 +14,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from engine.kb.base import Grade, LocalText, Strict
 from engine.kb.conditions import Condition
 from engine.kb.expr import LinearExpr, parse_linear
+from engine.kb.rules import Rule
 
 __all__ = [
     "BenchmarkGroup",
@@ -70,34 +72,6 @@ def _decimal(raw: object) -> object:
 
 
 Dec = Annotated[Decimal, BeforeValidator(_decimal)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Grade(StrEnum):
-    """Confidence grade of a value (shared/domain/standards.md §0)."""
-
-    A = "A"  # the official text itself, or a faithful re-post
-    B = "B"  # secondary report quoting official figures
-    C = "C"  # third-party transcription; numbers may be wrong
-    D = "D"  # derived by arithmetic from graded sources
-    U = "U"  # unconfirmed
-
-    @property
-    def rank(self) -> int:
-        return "ABCDU".index(self.value)
-
-    @property
-    def provisional(self) -> bool:
-        """Values of grade C, D or U are shown to users as provisional."""
-        return self.rank >= 2
-
-
-class LocalText(Strict):
-    zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
 
 
 class KbMeta(Strict):
@@ -536,6 +510,29 @@ class Question(Strict):
         return self
 
 
+class FindingDef(Strict):
+    """A kind of finding (a problem at a step, an indicator, a stream or the enterprise) that rules conclude."""
+
+    id: Id
+    title: LocalText
+    category: Literal[
+        "water",
+        "energy",
+        "materials",
+        "copper",
+        "chemicals",
+        "wastewater",
+        "air",
+        "waste",
+        "carbon",
+        "management",
+        "level",
+        "data",
+    ]
+    subject: Literal["enterprise", "step", "indicator", "stream"]
+    description: LocalText | None = None
+
+
 class Gap(Strict):
     """A value or document the knowledge base needs but has no source for: listed, never filled in by guess."""
 
@@ -559,6 +556,8 @@ _RECORD_TYPES = (
     "gaps",
     "sections",
     "questions",
+    "findings",
+    "rules",
 )
 
 
@@ -577,6 +576,8 @@ class KbFile(Strict):
     gaps: list[Gap] = Field(default_factory=list)
     sections: list[ManualSection] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)
+    findings: list[FindingDef] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
     benchmark_set: BenchmarkSet | None = None
 
 
