@@ -198,6 +198,33 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_infer(args: argparse.Namespace) -> int:
+    from engine.evaluate.evaluation import evaluate
+    from engine.inference.run import infer
+    from engine.intake.validate import parse_self_inspection
+    from explanations.inference_text import render_inference_text
+
+    try:
+        kb = _load(args)
+        validated = parse_self_inspection(kb, _read_input(args.file))
+        ev = evaluate(kb, validated.inspection)
+        result = infer(kb, validated.inspection, ev)
+    except SelfInspectionInvalid as exc:
+        _print_input_errors(exc, args.lang, args.json)
+        return EXIT_INVALID
+    except KnowledgeBaseError as exc:
+        _print_issues(exc.issues, args.lang)
+        return EXIT_INVALID
+    except (SmartAuditError, OSError, ValueError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INVALID
+    if args.json:
+        _write(_dump(result.as_dict()), args.output)
+    else:
+        _write(render_inference_text(kb, result, args.lang), args.output)
+    return EXIT_OK
+
+
 def cmd_manual(args: argparse.Namespace) -> int:
     from engine.intake.model import json_schema
     from engine.manual import build_manual
@@ -244,6 +271,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--year", type=int, help="reporting year to evaluate (default: the latest)")
     ev.add_argument("-o", "--output", help="write to this file instead of standard output")
     ev.set_defaults(func=cmd_evaluate)
+
+    inf = sub.add_parser("infer", parents=[common], help="run the rules: findings with their why-chains")
+    inf.add_argument("file", help="self-inspection (JSON, or YAML by extension); - reads standard input")
+    inf.add_argument("--json", action="store_true", help="print the derivation trace and the why-not of every rule")
+    inf.add_argument("-o", "--output", help="write to this file instead of standard output")
+    inf.set_defaults(func=cmd_infer)
 
     manual = sub.add_parser("manual", parents=[common], help="the self-inspection manual, or its data schema")
     manual.add_argument("--format", choices=["json"], default="json", help="output format (json)")

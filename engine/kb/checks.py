@@ -73,7 +73,19 @@ def check_knowledge_base(kb: KnowledgeBase) -> list[KbIssue]:
     _check_manual(c)
     _check_findings(c)
     c.issues.extend(check_rules(kb))
+    if not c.issues:
+        _check_strata(c)
     return c.issues
+
+
+def _check_strata(c: _Checker) -> None:
+    from engine.inference.program import RuleCycleError, strata
+
+    try:
+        strata(c.kb)
+    except RuleCycleError as exc:
+        o = c.kb.origin("rules", exc.cycle[0])
+        c.add(o.file, o.path, str(exc), "a rule may not depend, through the facts it matches, on its own conclusions")
 
 
 def _check_findings(c: _Checker) -> None:

@@ -113,7 +113,6 @@ def fact_schema(kb: KnowledgeBase) -> dict[str, dict[str, FieldSpec]]:
         "subject_family": FieldSpec("str", families),
         "subject_indicator": FieldSpec("str", tuple(sorted(kb.indicators))),
         "subject_stream": FieldSpec("str", tuple(sorted(kb.streams))),
-        "rule": FieldSpec("str"),
     }
     recommendation: dict[str, FieldSpec] = {
         "id": FieldSpec("str"),
@@ -121,7 +120,6 @@ def fact_schema(kb: KnowledgeBase) -> dict[str, dict[str, FieldSpec]]:
         "subject": FieldSpec("str"),
         "subject_step": FieldSpec("str", tuple(sorted(kb.steps))),
         "subject_family": FieldSpec("str", families),
-        "rule": FieldSpec("str"),
     }
     return {
         "enterprise": enterprise,

@@ -1,0 +1,170 @@
+"""Facts for the rules: one fact per entity (the enterprise, each step run, each indicator instance, each waste
+stream of the steps run), with many properties each; graph knowledge is computed with networkx beforehand.
+
+Each fact also lists the raw self-inspection paths it was built from (``inputs``), kept outside the fact so that
+the trace can lead from a conclusion back to the answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from engine.evaluate.result import EvaluationResult
+from engine.graph import ProcessGraph
+from engine.intake.model import SelfInspection
+from engine.kb.loader import KnowledgeBase
+
+__all__ = ["BaseFacts", "build_facts"]
+
+
+@dataclass
+class BaseFacts:
+    facts: list[dict[str, Any]]
+    inputs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # fact id -> raw inputs
+    parameters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # fact id -> thresholds read
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _answers(answers: dict[str, Any]) -> dict[str, Any]:
+    """Known answers as fact properties; unknown answers are left out (a test on them cannot match)."""
+    return {k: _plain(v) for k, v in sorted(answers.items()) if v != "unknown" and v is not None}
+
+
+def build_facts(kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, graph: ProcessGraph) -> BaseFacts:
+    out = BaseFacts([])
+    levels = ev.benchmark_set["levels"]
+    latest = si.year(ev.year)
+    steps_run = [f for f in si.process if f.run and f.step in kb.steps]
+    # enterprise ---------------------------------------------------------------------------------------------
+    ent: dict[str, Any] = {
+        "type": "enterprise",
+        "id": "enterprise",
+        "district": si.enterprise.district,
+        "grid_region": si.enterprise.grid_region,
+        "board_types": len(latest.products),
+        "overall_level": ev.overall_level,
+        "overall_rank": levels.index(ev.overall_level) if ev.overall_level in levels else len(levels),
+        "steps_run": sorted(f.step for f in steps_run),
+        "families_run": sorted({kb.steps[f.step].family for f in steps_run}),
+    }
+    outputs = [p.output.canonical() for p in latest.products]
+    if all(o is not None for o in outputs):
+        ent["output_m2"] = float(sum((o for o in outputs if o is not None), Decimal(0)))
+    for lv in levels:
+        if lv in ("I", "II", "III"):
+            ent[f"Y_{lv}"] = float(round(ev.indices_worst[lv], 6))
+    for prod in latest.products:
+        ent[f"makes_{prod.rigidity.value}_{prod.construction.value}"] = True
+    ent.update(_answers(dict(si.answers)))
+    out.facts.append(ent)
+    out.inputs["enterprise"] = [{"path": f"answers.{k}", "value": _plain(v)} for k, v in sorted(si.answers.items())]
+    # steps ------------------------------------------------------------------------------------------------
+    for i, facts in enumerate(si.process):
+        if not facts.run or facts.step not in kb.steps:
+            continue
+        step = kb.steps[facts.step]
+        fid = f"step:{facts.step}"
+        fact: dict[str, Any] = {
+            "type": "step",
+            "id": fid,
+            "step": facts.step,
+            "family": step.family,
+            "streams": sorted(step.outputs),
+            "indicators": graph.indicators_of_step(facts.step),
+        }
+        fact.update(_answers(dict(facts.answers)))
+        out.facts.append(fact)
+        out.inputs[fid] = [{"path": f"process[{i}].step", "value": facts.step}] + [
+            {"path": f"process[{i}].answers.{k}", "value": _plain(v)} for k, v in sorted(facts.answers.items())
+        ]
+    # indicators -------------------------------------------------------------------------------------------
+    for inst in ev.instances:
+        fid = f"indicator:{inst.key}"
+        fact = {
+            "type": "indicator",
+            "id": fid,
+            "indicator": inst.id,
+            "instance": inst.instance or "",
+            "level": inst.level,
+            "limiting": inst.limiting,
+            "provisional": inst.provisional,
+        }
+        if inst.level in levels:
+            fact["level_rank"] = levels.index(inst.level)
+        elif inst.level == "fails":
+            fact["level_rank"] = len(levels)
+        if inst.value is not None:
+            fact["value"] = float(inst.value)
+        thresholds = {t.level: t.value for t in inst.thresholds}
+        for lv in ("I", "II", "III"):
+            if lv in thresholds:
+                fact[f"threshold_{lv}"] = float(thresholds[lv])
+        if inst.value is not None and thresholds.get("III"):
+            fact["ratio_to_III"] = float(inst.value / thresholds["III"])
+        trend = ev.trends.get(inst.id, {})
+        if "improving_years" in trend:
+            fact["improving_years"] = trend["improving_years"]
+        out.facts.append(fact)
+        out.inputs[fid] = [i.as_dict() for i in inst.inputs]
+        out.parameters[fid] = [
+            {
+                "name": f"{inst.id} level {t.level}",
+                "value": float(t.value),
+                "unit": inst.unit,
+                "expr": t.expr,
+                "source": t.source,
+                "grade": t.grade,
+            }
+            for t in inst.thresholds
+        ] + list(inst.parameters)
+    # streams ----------------------------------------------------------------------------------------------
+    produced: dict[str, list[str]] = {}
+    for f in steps_run:
+        for sid in kb.steps[f.step].outputs:
+            produced.setdefault(sid, []).append(f.step)
+    reported: dict[str, list[tuple[int, Any]]] = {}
+    yi = si.years.index(latest)
+    for wi, waste in enumerate(latest.wastes):
+        reported.setdefault(waste.stream, []).append((wi, waste))
+    for sid in sorted(set(produced) | set(reported)):
+        stream = kb.streams[sid]
+        fid = f"stream:{sid}"
+        fact = {
+            "type": "stream",
+            "id": fid,
+            "stream": sid,
+            "kind": stream.kind,
+            "produced_by": sorted(produced.get(sid, [])),
+            "hazardous": stream.hazardous_waste_code is not None,
+        }
+        if stream.segregation_class:
+            fact["segregation_class"] = stream.segregation_class
+        inputs = []
+        if sid in reported:
+            wastes = reported[sid]
+            quantities = [w.quantity.canonical() for _, w in wastes]
+            if all(q is not None for q in quantities):
+                fact["quantity_t"] = float(sum((q for q in quantities if q is not None), Decimal(0)))
+            main = max(wastes, key=lambda p: p[1].quantity.canonical() or Decimal(0))[1]
+            fact["destination"] = main.destination
+            fact["destination_kind"] = kb.destinations[main.destination].kind
+            fact["hazardous"] = fact["hazardous"] or any(w.category == "hazardous" for _, w in wastes)
+            inputs = [
+                {
+                    "path": f"years[{yi}].wastes[{wi}]",
+                    "value": {"destination": w.destination, "quantity_t": _plain(w.quantity.canonical())},
+                }
+                for wi, w in wastes
+            ]
+        out.facts.append(fact)
+        out.inputs[fid] = inputs
+    return out

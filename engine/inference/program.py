@@ -1,0 +1,223 @@
+"""Rules compiled once per knowledge base: strata, durable_rules JSON, and the conclusion each firing asserts.
+
+Stratification makes forward chaining with negation deterministic: a rule's stratum is one more than the highest
+stratum of the rules concluding facts it may match (in ``when`` or ``unless``); rules that read only base facts
+are stratum 0. Rules of stratum k run after every conclusion of lower strata exists (durable_rules: a gate fact
+per stratum), so an ``unless`` never fires on a fact that a later firing would assert. A cycle is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from engine.errors import SmartAuditError
+from engine.kb.loader import KnowledgeBase
+from engine.kb.rulecheck import field_tests
+from engine.kb.rules import FieldTest, Match, MatchAll, MatchAny, Pattern, Rule
+
+__all__ = [
+    "GATE",
+    "GATE_KEY",
+    "CompiledRule",
+    "Program",
+    "RuleCycleError",
+    "binding_key",
+    "compile_program",
+    "conclude",
+    "strata",
+]
+
+GATE = "gate"  # name of the stratum gate fact type and id prefix
+GATE_KEY = "g__gate"  # its binding key in compiled rules
+
+
+def binding_key(name: str) -> str:
+    """durable_rules binding keys are prefixed: its closures reserve names such as ``s`` and ``m``."""
+    return f"b__{name}"
+
+
+FACT_TYPES = ("enterprise", "step", "indicator", "stream", "finding", "recommendation", "constraint", "gate")
+
+
+class RuleCycleError(SmartAuditError):
+    def __init__(self, cycle: list[str]) -> None:
+        self.cycle = cycle
+        super().__init__("rules depend on each other in a cycle: " + " -> ".join(cycle))
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Rule
+    stratum: int
+    definition: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Program:
+    name: str
+    kb_hash: str
+    rules: dict[str, CompiledRule]
+    strata: list[list[str]]
+    definition: dict[str, Any]
+
+
+def _produced_by(kb: KnowledgeBase) -> dict[tuple[str, str], list[str]]:
+    out: dict[tuple[str, str], list[str]] = {}
+    for rule in kb.rules.values():
+        then = rule.then
+        if then.finding is not None:
+            out.setdefault(("finding", then.finding.id), []).append(rule.id)
+        elif then.recommend is not None:
+            out.setdefault(("recommendation", then.recommend.option), []).append(rule.id)
+        elif then.constraint is not None:
+            out.setdefault(("constraint", then.constraint.option), []).append(rule.id)
+    return out
+
+
+def _may_match(pattern: Pattern, produced: dict[tuple[str, str], list[str]]) -> list[str]:
+    """Rules whose conclusions a pattern may match."""
+    if pattern.fact not in ("finding", "recommendation"):
+        return []
+    key_field = "finding" if pattern.fact == "finding" else "option"
+    fixed: set[str] | None = None
+    for test in field_tests(pattern.match):
+        if test.field == key_field and test.op == "eq" and isinstance(test.value, str):
+            fixed = {test.value}
+        elif test.field == key_field and test.op == "in" and isinstance(test.value, list):
+            fixed = {str(v) for v in test.value}
+    return sorted(
+        r
+        for (kind, key), rules in produced.items()
+        if kind == pattern.fact and (fixed is None or key in fixed)
+        for r in rules
+    )
+
+
+def strata(kb: KnowledgeBase) -> dict[str, int]:
+    """Stratum of every rule; raises :class:`RuleCycleError` naming a cycle."""
+    produced = _produced_by(kb)
+    deps = {
+        rid: sorted({d for p in [*rule.when, *rule.unless] for d in _may_match(p, produced)})
+        for rid, rule in kb.rules.items()
+    }
+    level: dict[str, int] = {}
+    visiting: list[str] = []
+
+    def visit(rid: str) -> int:
+        if rid in level:
+            return level[rid]
+        if rid in visiting:
+            raise RuleCycleError([*visiting[visiting.index(rid) :], rid])
+        visiting.append(rid)
+        value = 1 + max((visit(d) for d in deps[rid]), default=-1)
+        visiting.pop()
+        level[rid] = value
+        return value
+
+    for rid in sorted(kb.rules):
+        visit(rid)
+    return level
+
+
+# --- durable_rules JSON ----------------------------------------------------------------------------------------
+
+
+def _test_json(test: FieldTest) -> dict[str, Any]:
+    f = test.field
+    present = {"$ex": {f: 1}}
+    if test.op == "present":
+        return present
+    if test.op == "absent":
+        return {"$nex": {f: 1}}
+    if test.ref is not None:
+        name, _, other = test.ref.partition(".")
+        ref = {binding_key(name): other}
+        op = {"eq": None, "ne": "$neq", "gt": "$gt", "ge": "$gte", "lt": "$lt", "le": "$lte"}[test.op]
+        return {"$and": [present, {f: ref} if op is None else {op: {f: ref}}]}
+    if test.op == "eq":
+        return {"$and": [present, {f: test.value}]}
+    if test.op == "ne":
+        return {"$and": [present, {"$neq": {f: test.value}}]}
+    if test.op == "in":
+        return {"$and": [present, {"$or": [{f: v} for v in test.value]}]}
+    if test.op == "not_in":
+        return {"$and": [present, *({"$neq": {f: v}} for v in test.value)]}
+    if test.op == "contains":
+        return {"$and": [present, {"$iany": {f: {"$i": test.value}}}]}
+    op = {"gt": "$gt", "ge": "$gte", "lt": "$lt", "le": "$lte"}[test.op]
+    return {"$and": [present, {op: {f: test.value}}]}
+
+
+def _match_json(match: Match) -> dict[str, Any]:
+    if isinstance(match, MatchAll):
+        return {"$and": [_match_json(m) for m in match.all]}
+    if isinstance(match, MatchAny):
+        return {"$or": [_match_json(m) for m in match.any]}
+    return _test_json(match)
+
+
+def _pattern_json(pattern: Pattern) -> dict[str, Any]:
+    parts: list[dict[str, Any]] = [{"type": pattern.fact}]
+    if pattern.match is not None:
+        parts.append(_match_json(pattern.match))
+    return {"$and": parts}
+
+
+def _rule_json(rule: Rule, stratum: int) -> dict[str, Any]:
+    terms: list[dict[str, Any]] = [{GATE_KEY: {"$and": [{"type": GATE}, {"stratum": stratum}]}}]
+    terms += [{binding_key(p.as_): _pattern_json(p)} for p in rule.when]
+    terms += [{f"{binding_key(p.as_)}$not": _pattern_json(p)} for p in rule.unless]
+    return {"all": terms, "pri": rule.priority, "run": f"rule:{rule.id}"}
+
+
+def compile_program(kb: KnowledgeBase) -> Program:
+    levels = strata(kb)
+    name = f"smart_audit_{kb.version.short_hash}"
+    compiled = {rid: CompiledRule(rule, levels[rid], _rule_json(rule, levels[rid])) for rid, rule in kb.rules.items()}
+    definition: dict[str, Any] = {rid: c.definition for rid, c in sorted(compiled.items())}
+    # every fact must match some rule, or durable_rules raises MessageNotHandledException (and keeps the others)
+    for fact_type in FACT_TYPES:
+        definition[f"sink_{fact_type}"] = {"all": [{"m": {"type": fact_type}}], "pri": 999, "run": "sink"}
+    depth = max(levels.values(), default=-1) + 1
+    by_stratum = [sorted(r for r, lv in levels.items() if lv == k) for k in range(depth)]
+    return Program(name, kb.version.hash, compiled, by_stratum, {name: definition})
+
+
+# --- conclusions ------------------------------------------------------------------------------------------------
+
+
+def conclude(rule: Rule, bound: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The fact a firing asserts; identical in the durable and the plain engine (its id identifies it)."""
+    then = rule.then
+    if then.finding is not None:
+        out: dict[str, Any] = {"type": "finding", "finding": then.finding.id, "severity": then.finding.severity}
+        subject = bound[then.finding.subject] if then.finding.subject else None
+        out["id"] = f"finding:{then.finding.id}" + (f"@{subject['id']}" if subject else "")
+    elif then.recommend is not None:
+        out = {"type": "recommendation", "option": then.recommend.option}
+        subject = bound[then.recommend.subject] if then.recommend.subject else None
+        out["id"] = f"recommendation:{then.recommend.option}" + (f"@{subject['id']}" if subject else "")
+    else:
+        assert then.constraint is not None
+        c = then.constraint
+        relation, other = ("requires", c.requires) if c.requires else ("excludes", c.excludes)
+        out = {
+            "type": "constraint",
+            "id": f"constraint:{c.option}:{relation}:{other}",
+            "option": c.option,
+            "relation": relation,
+            "other": other,
+        }
+        subject = None
+    if subject is not None:
+        out["subject"] = subject["id"]
+        for src, dst in (
+            ("step", "subject_step"),
+            ("family", "subject_family"),
+            ("indicator", "subject_indicator"),
+            ("stream", "subject_stream"),
+        ):
+            if src in subject and isinstance(subject[src], str):
+                out[dst] = subject[src]
+    return out

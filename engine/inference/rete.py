@@ -1,0 +1,139 @@
+"""Run a compiled program on durable_rules 2.0.28, designed around what was measured about it
+(shared/engineering/durable_rules.md):
+
+- not thread-safe: one session at a time per process (a lock); scale with processes;
+- the background timer threads race with callers: the host's timer loop is disabled;
+- memory is freed only by ``delete_state``: it is called in every case, also on failure;
+- exceptions inside actions are swallowed into the state: every action records its own errors, and the state's
+  ``exception`` is checked after every call; a failing session raises, it never returns a partial result;
+- a fact that matches no rule raises MessageNotHandledException: every fact type has a catch-all rule;
+- rule names are not passed to actions: each rule has its own named action that records the rule id and the
+  facts it matched; that record is the derivation trace (the engine keeps none);
+- rulesets cannot be changed once registered: each knowledge base's ruleset is named by its content hash, so a
+  new knowledge base loads beside the old one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import itertools
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from durable.engine import Host, MessageObservedException
+
+from engine.errors import SmartAuditError
+from engine.inference.plain import Firing
+from engine.inference.program import GATE, Program, binding_key, conclude
+
+__all__ = ["InferenceEngineError", "run_durable"]
+
+
+class InferenceEngineError(SmartAuditError):
+    """durable_rules failed during a session (an action raised, or the engine reported an exception)."""
+
+
+@dataclass
+class _Session:
+    program: Program
+    known: set[str]
+    conclusions: list[dict[str, Any]] = field(default_factory=list)
+    firings: list[Firing] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+class _Host(Host):  # type: ignore[misc]
+    """A host whose timer loop never starts and whose actions are resolved by name."""
+
+    def __init__(self) -> None:
+        self.actions: dict[str, Callable[[Any], None]] = {}
+        super().__init__()
+
+    def _run(self) -> None:  # the timer threads race with callers: disabled (durable_rules.md, pitfall 2)
+        return None
+
+    def get_action(self, action_name: str) -> Callable[[Any], None]:
+        return self.actions[action_name]
+
+
+_LOCK = threading.Lock()
+_HOST: _Host | None = None
+_REGISTERED: dict[str, Program] = {}
+_SESSIONS: dict[str, _Session] = {}
+_SID = itertools.count(1)
+
+
+def _host() -> _Host:
+    global _HOST
+    if _HOST is None:
+        _HOST = _Host()
+        _HOST.actions["sink"] = lambda c: None
+    return _HOST
+
+
+def _make_action(rule_id: str) -> Callable[[Any], None]:
+    def action(c: Any) -> None:
+        session = _SESSIONS.get(str(c.s["sid"]))
+        if session is None:  # pragma: no cover - a session's actions only run inside run_durable
+            return
+        try:
+            compiled = session.program.rules[rule_id]
+            matched = c._m  # the facts of this firing by binding key (Closure attributes would shadow names)
+            bound = {p.as_: dict(matched[binding_key(p.as_)]) for p in compiled.rule.when}
+            for fact in bound.values():
+                fact.pop("sid", None)
+            conclusion = conclude(compiled.rule, bound)
+            session.firings.append(Firing(rule_id, tuple(bound[p.as_]["id"] for p in compiled.rule.when), conclusion))
+            if conclusion["id"] not in session.known:
+                session.known.add(conclusion["id"])
+                session.conclusions.append(conclusion)
+                c.assert_fact(dict(conclusion))
+        except MessageObservedException:  # pragma: no cover - guarded by session.known
+            pass
+        except Exception as exc:  # recorded and re-raised after the call: durable_rules would swallow it
+            session.errors.append(f"rule {rule_id}: {type(exc).__name__}: {exc}")
+
+    return action
+
+
+def _register(program: Program) -> None:
+    if program.name in _REGISTERED:
+        return
+    host = _host()
+    for rid in program.rules:
+        host.actions[f"rule:{rid}"] = _make_action(rid)
+    # durable_rules mutates the definitions it is given (it pops 'run'): hand it a copy
+    host.set_rulesets(copy.deepcopy(program.definition))
+    _REGISTERED[program.name] = program
+
+
+def _check(state: Any, session: _Session) -> None:
+    if session.errors:
+        raise InferenceEngineError("; ".join(session.errors))
+    if isinstance(state, dict) and state.get("exception"):
+        raise InferenceEngineError(str(state["exception"]))
+
+
+def run_durable(program: Program, base: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Firing]]:
+    """Assert the base facts, open the strata one by one, and return the conclusions and every firing."""
+    with _LOCK:
+        _register(program)
+        host = _host()
+        sid = str(next(_SID))
+        session = _Session(program, {f["id"] for f in base})
+        _SESSIONS[sid] = session
+        try:
+            if base:
+                state = host.assert_facts(program.name, [{**f, "sid": sid} for f in base])
+                _check(state, session)
+            for k in range(len(program.strata)):
+                state = host.assert_fact(program.name, {"type": "gate", "id": f"{GATE}:{k}", "stratum": k, "sid": sid})
+                _check(state, session)
+            return list(session.conclusions), list(session.firings)
+        finally:
+            del _SESSIONS[sid]
+            with contextlib.suppress(Exception):  # nothing was stored for this sid
+                host.delete_state(program.name, sid)

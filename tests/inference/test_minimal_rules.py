@@ -1,0 +1,133 @@
+"""Inference mechanics on the small test knowledge base (tests/kb/minimal_kb/rules.yaml): a 3-deep chain
+(indicator -> high_energy; step -> single_stage_rinse; both -> rinse_lever; rinse_lever unless q_ok ->
+unmanaged_rinse_lever), durable_rules against the plain evaluator, errors, state cleanup, why-not."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.evaluate.evaluation import evaluate
+from engine.inference import rete
+from engine.inference.run import InferenceResult, infer, program_for
+from engine.intake.validate import parse_self_inspection
+from engine.kb.loader import KnowledgeBase, load_kb
+from tests.evaluate.test_minimal import BASE, q
+
+
+@pytest.fixture(scope="module")
+def mini(minimal_kb_path: Path) -> KnowledgeBase:
+    return load_kb(minimal_kb_path)
+
+
+def make(kwh: float, stages: int | str, ok: bool | str) -> dict[str, Any]:
+    data = copy.deepcopy(BASE)
+    data["years"][0]["resources"]["electricity"] = q(kwh, "kWh")
+    data["process"][1]["answers"]["q_rinse_stages"] = stages
+    data["answers"]["q_ok"] = ok
+    return data
+
+
+def run(kb: KnowledgeBase, data: dict[str, Any], engine: str = "durable") -> InferenceResult:
+    si = parse_self_inspection(kb, data).inspection
+    return infer(kb, si, evaluate(kb, si), engine=engine)
+
+
+def test_chains_three_deep(mini: KnowledgeBase) -> None:
+    result = run(mini, make(8000, 1, False))
+    ids = {c["id"] for c in result.conclusions}
+    assert "finding:unmanaged_rinse_lever@step:etching" in ids
+    tree = result.trace.tree("finding:unmanaged_rinse_lever@step:etching")
+    lever = tree["premises"][0]
+    assert lever["rule"] == "chain_rinse_lever"
+    assert {p["id"] for p in lever["premises"]} >= {"finding:single_stage_rinse@step:etching"}
+    energy = next(p for p in lever["premises"] if p["id"].startswith("finding:high_energy"))
+    # down to the raw answer
+    indicator = energy["premises"][0]
+    assert indicator["id"] == "indicator:electricity_per_m2[rigid/single]"
+    assert {p["id"] for p in indicator["premises"]} >= {"input:years[0].resources.electricity"}
+    assert energy["parameters"][0] == {
+        "name": "electricity_per_m2 level I",
+        "value": 5.0,
+        "unit": "kWh/m2",
+        "expr": "5",
+        "source": "TRANSCRIPT",
+        "grade": "C",
+    }
+
+
+def test_unless_blocks_and_explains(mini: KnowledgeBase) -> None:
+    result = run(mini, make(8000, 1, True))
+    assert "finding:unmanaged_rinse_lever@step:etching" not in {c["id"] for c in result.conclusions}
+    why = result.not_fired["chain_unmanaged"]
+    assert why == {
+        "reason": "blocked",
+        "pattern": "e",
+        "by": "enterprise",
+        "matched": {"l": "finding:rinse_lever@step:etching", "s": "step:etching"},
+    }
+
+
+def test_why_not_names_the_failed_condition(mini: KnowledgeBase) -> None:
+    result = run(mini, make(4000, 3, True))  # 4 kWh/m2 is level I; three rinse stages
+    assert result.conclusions == []
+    why = result.not_fired["energy_above_ii"]
+    assert why["reason"] == "condition_failed"
+    assert why["failed"] == {
+        "fact": "indicator:electricity_per_m2[rigid/single]",
+        "field": "level_rank",
+        "op": "ge",
+        "required": 1,
+        "actual": 0,
+        "missing": False,
+    }
+    assert result.not_fired["chain_rinse_lever"]["reason"] == "no_fact"
+
+
+def test_why_not_says_an_input_is_missing(mini: KnowledgeBase) -> None:
+    result = run(mini, make(8000, "unknown", True))
+    why = result.not_fired["single_rinse"]
+    assert why["failed"]["field"] == "q_rinse_stages"
+    assert why["failed"]["missing"] is True
+
+
+def test_action_errors_are_raised_and_state_is_deleted(mini: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(rule: Any, bound: Any) -> dict[str, Any]:
+        raise RuntimeError("conclusion failed")
+
+    monkeypatch.setattr(rete, "conclude", broken)
+    with pytest.raises(rete.InferenceEngineError, match="rule energy_above_ii: RuntimeError: conclusion failed"):
+        run(mini, make(8000, 1, False))
+    assert rete._SESSIONS == {}
+    monkeypatch.undo()
+    # the engine is usable afterwards and keeps no facts of earlier sessions
+    before = run(mini, make(8000, 1, False))
+    assert len(before.conclusions) == 4
+
+
+def test_sessions_leave_no_state(mini: KnowledgeBase) -> None:
+    program = program_for(mini)
+    run(mini, make(8000, 1, False))
+    host = rete._host()
+    last = str(next(rete._SID) - 1)
+    with pytest.raises(Exception):  # noqa: B017 - durable_rules raises a plain Exception for an unknown sid
+        host.get_facts(program.name, last)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    kwh=st.sampled_from([3000, 5000, 5001, 8000, 30000]),
+    stages=st.one_of(st.integers(min_value=0, max_value=10), st.just("unknown")),
+    ok=st.sampled_from([True, False, "unknown"]),
+)
+def test_durable_equals_plain(mini: KnowledgeBase, kwh: float, stages: int | str, ok: bool | str) -> None:
+    data = make(kwh, stages, ok)
+    durable = run(mini, data, "durable")
+    plain = run(mini, data, "plain")
+    assert durable.conclusions == plain.conclusions
+    assert [(f.rule, f.premises) for f in durable.firings] == [(f.rule, f.premises) for f in plain.firings]
