@@ -97,6 +97,19 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
             f"process graph: {summary['graph']['nodes']} nodes, {summary['graph']['edges']} edges",
         ),
     ]
+    cov = summary["rule_coverage"]
+    lines.append(
+        _say(lang, "规则覆盖：", "rule coverage: ")
+        + _say(lang, f"{cov['rules']} 条规则；", f"{cov['rules']} rules; ")
+        + _say(lang, "无规则的工序 ", "steps without a rule ")
+        + (", ".join(cov["steps_without_rule"]) or "—")
+        + _say(lang, "；无规则的定量指标 ", "; quantitative indicators without a rule ")
+        + (", ".join(cov["quantitative_indicators_without_rule"]) or "—")
+        + _say(lang, "；不可达方案 ", "; options never reachable ")
+        + str(len(cov["options_never_reachable"]))
+        + _say(lang, "；永不触发的规则 ", "; rules that can never fire ")
+        + str(len(cov["rules_never_firing"]))
+    )
     by_kind: dict[str, list[dict[str, str]]] = {}
     for gap in summary["gaps"]:
         by_kind.setdefault(gap["kind"], []).append(gap)

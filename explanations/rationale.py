@@ -9,16 +9,16 @@ from typing import Any
 from engine.inference.trace import Trace
 from engine.kb.loader import KnowledgeBase
 
-__all__ = ["render_rationale", "render_value"]
+__all__ = ["localise", "render_rationale", "render_value"]
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}")
 
 
-def render_value(value: Any, spec: str | None = None) -> str:
+def render_value(value: Any, spec: str | None = None, lang: str = "zh") -> str:
     if value is None:
         return "?"
     if isinstance(value, bool):
-        return "是/yes" if value else "否/no"
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if isinstance(value, float | int) and spec:
         try:
             return format(value, spec)
@@ -27,8 +27,55 @@ def render_value(value: Any, spec: str | None = None) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
     if isinstance(value, list):
-        return "、".join(str(v) for v in value)
+        return ("、" if lang == "zh" else ", ").join(str(v) for v in value)
     return str(value)
+
+
+_LEVELS = {
+    "zh": {
+        "I": "Ⅰ级",
+        "II": "Ⅱ级",
+        "III": "Ⅲ级",
+        "fails": "未达Ⅲ级",
+        "not_applicable": "不适用",
+        "insufficient_data": "数据不足",
+        "mix": "按产量加权",
+    },
+    "en": {
+        "fails": "below III",
+        "not_applicable": "not applicable",
+        "insufficient_data": "insufficient data",
+        "mix": "output-weighted",
+    },
+}
+
+
+def localise(kb: KnowledgeBase, field_name: str, value: Any, lang: str) -> Any:
+    """Codes as people read them: step, stream and indicator ids as names, choice values as their texts."""
+
+    def name(text: Any) -> str:
+        return str(text.zh if lang == "zh" else text.en)
+
+    if isinstance(value, list):
+        return [localise(kb, field_name, v, lang) for v in value]
+    if not isinstance(value, str):
+        return value
+    if field_name in ("step", "subject_step") and value in kb.steps:
+        return name(kb.steps[value].name)
+    if field_name in ("stream", "subject_stream") and value in kb.streams:
+        return name(kb.streams[value].name)
+    if field_name in ("indicator", "subject_indicator") and value in kb.indicators:
+        return name(kb.indicators[value].name)
+    if field_name in ("destination",) and value in kb.destinations:
+        return name(kb.destinations[value].name)
+    if field_name in ("level", "overall_level", "instance"):
+        return _LEVELS[lang].get(value, value)
+    question = kb.questions.get(field_name)
+    if question is not None:
+        for choice in question.choices:
+            if choice.value == value:
+                return name(choice.text)
+    return value
 
 
 def render_rationale(kb: KnowledgeBase, trace: Trace, node_id: str, lang: str, derivation: int = 0) -> str:
@@ -41,6 +88,7 @@ def render_rationale(kb: KnowledgeBase, trace: Trace, node_id: str, lang: str, d
 
     def fill(m: re.Match[str]) -> str:
         fact = values.get(m.group(1)) or {}
-        return render_value(fact.get(m.group(2)), m.group(3))
+        value = localise(kb, m.group(2), fact.get(m.group(2)), lang)
+        return render_value(value, m.group(3), lang)
 
     return _PLACEHOLDER.sub(fill, template)

@@ -74,26 +74,26 @@ def trends(kb: KnowledgeBase, si: SelfInspection, upto: int) -> tuple[dict[str, 
     for ind in kb.indicators.values():
         if ind.direction == "qualitative":
             continue
-        values = [compute_value(kb, si, y, ind).value for y in years]
+        values = [compute_value(kb, si, y, ind, factor_year=upto).value for y in years]
         series[ind.id] = {
             "unit": ind.unit,
             "direction": ind.direction,
             "values": {str(y.year): decimal_json(v) for y, v in zip(years, values, strict=True)},
         }
         count = 0
-        complete = False
+        state = "exhausted"  # every reported comparison was an improvement
         for prev, cur in zip(reversed(values[:-1]), reversed(values[1:]), strict=True):
             if prev is None or cur is None:
-                complete = True
+                state = "unknown"  # a missing year: the chain could go on, the count is a lower bound
                 break
             better = cur < prev if ind.direction == "lower_is_better" else cur > prev
             if not better:
-                complete = True
+                state = "broken"
                 break
             count += 1
         if values and values[-1] is None:
             continue
-        counts[ind.id] = (count, complete or len(years) >= 3)
+        counts[ind.id] = (count, state == "broken" or (state == "exhausted" and len(years) >= 3))
         series[ind.id]["improving_years"] = count
     return counts, series
 

@@ -42,16 +42,24 @@ def _read(year: YearData, yi: int, name: str, product: tuple[int, Product] | Non
     return reading.value
 
 
-def grid_factor(kb: KnowledgeBase, param_id: str, region: str, year: int) -> m.ParameterValue | None:
-    """The factor in force at the end of ``year`` for the region (latest ``valid_from`` on or before 31 Dec)."""
+def grid_factor(kb: KnowledgeBase, param_id: str, region: str, year: int) -> tuple[m.ParameterValue | None, str]:
+    """The regional factor in force at the end of ``year`` (latest ``valid_from`` on or before 31 December).
+
+    When none was yet published by then, the earliest published factor is used and the returned note says so.
+    """
     param = kb.parameters[param_id]
     end = dt.date(year, 12, 31)
-    candidates = [
-        v
-        for v in param.values
-        if v.key.get("region") == region and v.key.get("basis") == "average" and v.valid_from <= end
-    ]
-    return max(candidates, key=lambda v: v.valid_from) if candidates else None
+    regional = [v for v in param.values if v.key.get("region") == region and v.key.get("basis") == "average"]
+    in_force = [v for v in regional if v.valid_from <= end]
+    if in_force:
+        return max(in_force, key=lambda v: v.valid_from), ""
+    if regional:
+        earliest = min(regional, key=lambda v: v.valid_from)
+        return earliest, (
+            f"no {param_id} for region {region} was in force at the end of {year}; the earliest published one "
+            f"(data year {earliest.data_year}, published {earliest.valid_from}) is used"
+        )
+    return None, f"no {param_id} for region {region} in the knowledge base"
 
 
 def _pollutant(
@@ -114,8 +122,13 @@ def compute_value(
     year: YearData,
     ind: m.Indicator,
     product: tuple[int, Product] | None = None,
+    factor_year: int | None = None,
 ) -> Computed:
-    """The indicator's value for the plant (``product`` None) or one product line; None when inputs are missing."""
+    """The indicator's value for the plant (``product`` None) or one product line; None when inputs are missing.
+
+    ``factor_year`` chooses the grid factor (default: the year's own); a trend over several years uses the
+    evaluated year's factor for every year, so that it shows the plant's change, not the grid's.
+    """
     yi = si.years.index(year)
     out = Computed(None)
     comp = ind.compute
@@ -146,10 +159,10 @@ def compute_value(
         out.inputs.append(Input("output_value_10k_cny", output_value, "10^4CNY", value_path))
         if output_value is None:
             out.missing.append(value_path)
-        factor = grid_factor(kb, comp.grid_factor, si.enterprise.grid_region, year.year)
-        if factor is None:
-            out.notes.append(f"no {comp.grid_factor} in force for region {si.enterprise.grid_region} in {year.year}")
-        else:
+        factor, note = grid_factor(kb, comp.grid_factor, si.enterprise.grid_region, factor_year or year.year)
+        if note:
+            out.notes.append(note)
+        if factor is not None:
             out.parameters.append(
                 {
                     "parameter": comp.grid_factor,

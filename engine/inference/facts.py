@@ -16,7 +16,7 @@ from engine.graph import ProcessGraph
 from engine.intake.model import SelfInspection
 from engine.kb.loader import KnowledgeBase
 
-__all__ = ["BaseFacts", "build_facts"]
+__all__ = ["BaseFacts", "build_facts", "durable_float"]
 
 
 @dataclass
@@ -26,9 +26,19 @@ class BaseFacts:
     parameters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # fact id -> thresholds read
 
 
+def durable_float(value: float | Decimal) -> float:
+    """A number as durable_rules can read it: its C JSON reader rejects exponent notation (``9e-05``) and, in a
+    batch, silently drops the offending fact and every fact after it. Python writes floats below 1e-4 in that
+    notation, so values are rounded to 6 decimals and magnitudes below 1e-4 become 0."""
+    number = round(float(value), 6)
+    if abs(number) < 1e-4:
+        return 0.0
+    return number
+
+
 def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
+    if isinstance(value, Decimal | float) and not isinstance(value, bool):
+        return durable_float(value)
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
@@ -58,10 +68,10 @@ def build_facts(kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, gra
     }
     outputs = [p.output.canonical() for p in latest.products]
     if all(o is not None for o in outputs):
-        ent["output_m2"] = float(sum((o for o in outputs if o is not None), Decimal(0)))
+        ent["output_m2"] = durable_float(sum((o for o in outputs if o is not None), Decimal(0)))
     for lv in levels:
         if lv in ("I", "II", "III"):
-            ent[f"Y_{lv}"] = float(round(ev.indices_worst[lv], 6))
+            ent[f"Y_{lv}"] = durable_float(Decimal(ev.indices_worst[lv].numerator) / ev.indices_worst[lv].denominator)
     for prod in latest.products:
         ent[f"makes_{prod.rigidity.value}_{prod.construction.value}"] = True
     ent.update(_answers(dict(si.answers)))
@@ -103,13 +113,13 @@ def build_facts(kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, gra
         elif inst.level == "fails":
             fact["level_rank"] = len(levels)
         if inst.value is not None:
-            fact["value"] = float(inst.value)
+            fact["value"] = durable_float(inst.value)
         thresholds = {t.level: t.value for t in inst.thresholds}
         for lv in ("I", "II", "III"):
             if lv in thresholds:
-                fact[f"threshold_{lv}"] = float(thresholds[lv])
+                fact[f"threshold_{lv}"] = durable_float(thresholds[lv])
         if inst.value is not None and thresholds.get("III"):
-            fact["ratio_to_III"] = float(inst.value / thresholds["III"])
+            fact["ratio_to_III"] = durable_float(inst.value / thresholds["III"])
         trend = ev.trends.get(inst.id, {})
         if "improving_years" in trend:
             fact["improving_years"] = trend["improving_years"]
@@ -153,7 +163,7 @@ def build_facts(kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, gra
             wastes = reported[sid]
             quantities = [w.quantity.canonical() for _, w in wastes]
             if all(q is not None for q in quantities):
-                fact["quantity_t"] = float(sum((q for q in quantities if q is not None), Decimal(0)))
+                fact["quantity_t"] = durable_float(sum((q for q in quantities if q is not None), Decimal(0)))
             main = max(wastes, key=lambda p: p[1].quantity.canonical() or Decimal(0))[1]
             fact["destination"] = main.destination
             fact["destination_kind"] = kb.destinations[main.destination].kind

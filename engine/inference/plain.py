@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from engine.inference.program import Program, conclude
+from engine.inference.program import Program, conclude, merge_conclusions
 from engine.kb.rules import FieldTest, Match, MatchAll, MatchAny, Pattern, Rule
 
 __all__ = ["Firing", "explain_not_fired", "match", "run_plain"]
@@ -79,8 +79,10 @@ def match(m: Match | None, fact: dict[str, Any], bound: dict[str, dict[str, Any]
 def _candidates(
     pattern: Pattern, facts: list[dict[str, Any]], bound: dict[str, dict[str, Any]]
 ) -> Iterator[dict[str, Any]]:
+    # as in durable_rules, the patterns of one rule (when and unless) match distinct facts
+    taken = {f["id"] for f in bound.values()}
     for fact in facts:
-        if fact["type"] == pattern.fact and match(pattern.match, fact, bound):
+        if fact["type"] == pattern.fact and fact["id"] not in taken and match(pattern.match, fact, bound):
             yield fact
 
 
@@ -100,20 +102,20 @@ def _bindings(rule: Rule, facts: list[dict[str, Any]]) -> Iterator[dict[str, dic
 
 
 def run_plain(program: Program, base: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Firing]]:
-    """All conclusions and every firing, stratum by stratum."""
+    """All conclusions and every firing, stratum by stratum; a stratum's conclusions join the facts together."""
     facts = [dict(f) for f in base]
     known = {f["id"] for f in facts}
     firings: list[Firing] = []
     for stratum in program.strata:
-        new: list[dict[str, Any]] = []
+        produced: list[dict[str, Any]] = []
         for rid in stratum:
             rule = program.rules[rid].rule
             for bound in _bindings(rule, facts):
                 conclusion = conclude(rule, bound)
                 firings.append(Firing(rid, tuple(bound[p.as_]["id"] for p in rule.when), conclusion))
-                if conclusion["id"] not in known:
-                    known.add(conclusion["id"])
-                    new.append(conclusion)
+                produced.append(conclusion)
+        new = merge_conclusions(produced, known)
+        known.update(c["id"] for c in new)
         facts.extend(new)
     return facts[len(base) :], firings
 
@@ -182,7 +184,8 @@ def explain_not_fired(rule: Rule, facts: list[dict[str, Any]]) -> dict[str, Any]
                     return True
             return False
         pattern = rule.when[i]
-        same_type = [f for f in facts if f["type"] == pattern.fact]
+        taken = {f["id"] for f in bound.values()}
+        same_type = [f for f in facts if f["type"] == pattern.fact and f["id"] not in taken]
         matches = [f for f in same_type if match(pattern.match, f, bound)]
         for fact in matches:
             bound[pattern.as_] = fact

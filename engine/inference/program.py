@@ -186,6 +186,25 @@ def compile_program(kb: KnowledgeBase) -> Program:
 
 # --- conclusions ------------------------------------------------------------------------------------------------
 
+_SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
+
+
+def merge_conclusions(firings_conclusions: list[dict[str, Any]], known: set[str]) -> list[dict[str, Any]]:
+    """The new facts of one stratum: one per id, whatever the order the rules fired in. Several rules may conclude
+    the same finding about the same subject; the fact carries the highest severity among them."""
+    merged: dict[str, dict[str, Any]] = {}
+    for conclusion in firings_conclusions:
+        cid = conclusion["id"]
+        if cid in known:
+            continue
+        if cid not in merged:
+            merged[cid] = dict(conclusion)
+        elif "severity" in conclusion:
+            current = merged[cid]
+            if _SEVERITY_RANK[conclusion["severity"]] > _SEVERITY_RANK[current["severity"]]:
+                current["severity"] = conclusion["severity"]
+    return [merged[cid] for cid in sorted(merged)]
+
 
 def conclude(rule: Rule, bound: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The fact a firing asserts; identical in the durable and the plain engine (its id identifies it)."""

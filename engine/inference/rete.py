@@ -7,6 +7,8 @@
 - exceptions inside actions are swallowed into the state: every action records its own errors, and the state's
   ``exception`` is checked after every call; a failing session raises, it never returns a partial result;
 - a fact that matches no rule raises MessageNotHandledException: every fact type has a catch-all rule;
+- (measured here) its C JSON reader rejects numbers in exponent notation, and in a batch silently drops that fact
+  and all after it: facts carry no such numbers (engine/inference/facts.py) and are checked before asserting;
 - rule names are not passed to actions: each rule has its own named action that records the rule id and the
   facts it matched; that record is the derivation trace (the engine keeps none);
 - rulesets cannot be changed once registered: each knowledge base's ruleset is named by its content hash, so a
@@ -23,11 +25,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from durable.engine import Host, MessageObservedException
+from durable.engine import Host
 
 from engine.errors import SmartAuditError
 from engine.inference.plain import Firing
-from engine.inference.program import GATE, Program, binding_key, conclude
+from engine.inference.program import GATE, Program, binding_key, conclude, merge_conclusions
 
 __all__ = ["InferenceEngineError", "run_durable"]
 
@@ -41,6 +43,7 @@ class _Session:
     program: Program
     known: set[str]
     conclusions: list[dict[str, Any]] = field(default_factory=list)
+    produced: list[dict[str, Any]] = field(default_factory=list)  # this stratum's, asserted when it is complete
     firings: list[Firing] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -87,12 +90,7 @@ def _make_action(rule_id: str) -> Callable[[Any], None]:
                 fact.pop("sid", None)
             conclusion = conclude(compiled.rule, bound)
             session.firings.append(Firing(rule_id, tuple(bound[p.as_]["id"] for p in compiled.rule.when), conclusion))
-            if conclusion["id"] not in session.known:
-                session.known.add(conclusion["id"])
-                session.conclusions.append(conclusion)
-                c.assert_fact(dict(conclusion))
-        except MessageObservedException:  # pragma: no cover - guarded by session.known
-            pass
+            session.produced.append(conclusion)
         except Exception as exc:  # recorded and re-raised after the call: durable_rules would swallow it
             session.errors.append(f"rule {rule_id}: {type(exc).__name__}: {exc}")
 
@@ -108,6 +106,17 @@ def _register(program: Program) -> None:
     # durable_rules mutates the definitions it is given (it pops 'run'): hand it a copy
     host.set_rulesets(copy.deepcopy(program.definition))
     _REGISTERED[program.name] = program
+
+
+def _readable(fact: dict[str, Any]) -> None:
+    """Refuse numbers durable_rules' JSON reader cannot read (it would silently drop the rest of the batch)."""
+    for key, value in fact.items():
+        values = value if isinstance(value, list) else [value]
+        for v in values:
+            if isinstance(v, float) and not isinstance(v, bool):
+                text = repr(v)
+                if "e" in text or "n" in text:  # exponent, inf, nan
+                    raise InferenceEngineError(f"fact {fact.get('id')}: {key} = {text} cannot be read by durable_rules")
 
 
 def _check(state: Any, session: _Session) -> None:
@@ -126,12 +135,23 @@ def run_durable(program: Program, base: list[dict[str, Any]]) -> tuple[list[dict
         session = _Session(program, {f["id"] for f in base})
         _SESSIONS[sid] = session
         try:
+            for fact in base:
+                _readable(fact)
             if base:
                 state = host.assert_facts(program.name, [{**f, "sid": sid} for f in base])
                 _check(state, session)
             for k in range(len(program.strata)):
                 state = host.assert_fact(program.name, {"type": "gate", "id": f"{GATE}:{k}", "stratum": k, "sid": sid})
                 _check(state, session)
+                # no rule of stratum k reads a stratum-k conclusion: assert them together once the stratum is done,
+                # merged so that the result does not depend on the order of the firings
+                new = merge_conclusions(session.produced, session.known)
+                session.produced.clear()
+                session.known.update(c["id"] for c in new)
+                session.conclusions.extend(new)
+                if new:
+                    state = host.assert_facts(program.name, [{**c, "sid": sid} for c in new])
+                    _check(state, session)
             return list(session.conclusions), list(session.firings)
         finally:
             del _SESSIONS[sid]

@@ -10,6 +10,7 @@ from typing import Any
 from engine.errors import KbIssue
 from engine.graph import ProcessGraph, build_graph
 from engine.kb import models as m
+from engine.kb.coverage import rule_coverage
 from engine.kb.loader import KnowledgeBase
 
 __all__ = ["check_graph", "graded_values", "summarise"]
@@ -122,6 +123,9 @@ def summarise(kb: KnowledgeBase, graph: ProcessGraph | None = None) -> dict[str,
                                 }
                             )
     gaps.extend(_weight_notes(kb))
+    coverage = rule_coverage(kb)
+    for rid in coverage["rules_never_firing"]:
+        gaps.append({"kind": "rule_never_fires", "where": rid["rule"], "detail": rid["why"]})
     return {
         "version": kb.version.version,
         "hash": kb.version.hash,
@@ -130,5 +134,6 @@ def summarise(kb: KnowledgeBase, graph: ProcessGraph | None = None) -> dict[str,
         "grades": {g.value: grades.get(g.value, 0) for g in m.Grade},
         "source_grades": {g.value: sum(1 for s in kb.sources.values() if s.grade == g) for g in m.Grade},
         "graph": {"nodes": graph.graph.number_of_nodes(), "edges": graph.graph.number_of_edges()},
+        "rule_coverage": coverage,
         "gaps": gaps,
     }

@@ -131,3 +131,24 @@ def test_durable_equals_plain(mini: KnowledgeBase, kwh: float, stages: int | str
     plain = run(mini, data, "plain")
     assert durable.conclusions == plain.conclusions
     assert [(f.rule, f.premises) for f in durable.firings] == [(f.rule, f.premises) for f in plain.firings]
+
+
+def test_facts_carry_no_exponent_numbers() -> None:
+    """durable_rules' JSON reader drops a fact written as 9e-05 and every fact after it in the batch (measured)."""
+    from engine.inference.facts import durable_float
+
+    assert durable_float(0.00009) == 0.0
+    assert repr(durable_float(0.000123456789)) == "0.000123"
+    assert durable_float(12345.123456789) == 12345.123457
+    with pytest.raises(rete.InferenceEngineError, match="cannot be read by durable_rules"):
+        rete._readable({"id": "x", "value": 9e-05})
+
+
+def test_a_finding_concluded_twice_carries_the_highest_severity() -> None:
+    from engine.inference.program import merge_conclusions
+
+    low = {"id": "finding:x@step:a", "type": "finding", "finding": "x", "severity": "low"}
+    high = {**low, "severity": "high"}
+    assert merge_conclusions([low, high], set()) == [high]
+    assert merge_conclusions([high, low], set()) == [high]
+    assert merge_conclusions([high], {"finding:x@step:a"}) == []
