@@ -51,7 +51,7 @@ def render_evaluation_text(ev: dict[str, Any], lang: str = "zh") -> str:
         lines.append("（合成示例数据）" if zh else "(synthetic example data)")
     bset = ev["benchmark_set"]
     lines.append(("基准体系：" if zh else "Benchmark set: ") + bset["name"]["zh" if zh else "en"] + f" [{bset['id']}]")
-    lines.append(("n 的定义：" if zh else "Definition of n: ") + bset["n_definition"] + " — " + bset["n_note"])
+    lines.append(("n 的定义：" if zh else "Definition of n: ") + bset["n_note"]["zh" if zh else "en"])
     lines.append(f"kb {ev['kb_version']} {ev['kb_hash'][:19]}…  input {ev['input_hash'][:19]}…")
     lines.append("")
     overall = _level(ev["overall_level"], lang)
@@ -75,7 +75,10 @@ def render_evaluation_text(ev: dict[str, Any], lang: str = "zh") -> str:
     )
     rows = [header]
     for ind in ev["indicators"]:
-        name = ind["name"]["zh" if zh else "en"] + (f" [{ind['instance']}]" if ind["instance"] else "")
+        instance = ind["instance"]
+        if instance == "mix":
+            instance = "按产量加权" if zh else "output-weighted"
+        name = ind["name"]["zh" if zh else "en"] + (f" [{instance}]" if instance else "")
         if ind["kind"] == "quantitative":
             th = [f"{t['comparison']}{_num(t['value'])}" for t in (ind["thresholds"].get(lv) for lv in levels) if t]
             th += [""] * (len(levels) - len(th))

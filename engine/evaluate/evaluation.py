@@ -516,7 +516,7 @@ def evaluate(
             "method": bset.method,
             "levels": list(bset.levels),
             "n_definition": bset.n_definition,
-            "n_note": bset.n_note,
+            "n_note": {"zh": bset.n_note.zh, "en": bset.n_note.en},
             "sources": list(bset.sources),
         },
         overall_level=overall,

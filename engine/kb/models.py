@@ -416,7 +416,7 @@ class BenchmarkSet(Strict):
     method: Literal["index_system", "tiered_limits"]
     levels: list[str] = Field(min_length=1, description="level names, strictest first")
     n_definition: Literal["layers_beyond_two", "total_layers"]
-    n_note: str = Field(min_length=10, description="where the definition of n comes from")
+    n_note: LocalText = Field(description="what n means and where the definition comes from")
     layer_range: tuple[int, int] = (2, 20)
     sources: list[SourceId] = Field(min_length=1)
     rating: dict[str, RatingRule] = Field(description="per level, what the overall level requires")

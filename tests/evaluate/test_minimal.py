@@ -183,7 +183,7 @@ def test_y_iii_is_decided_exactly_with_thirds() -> None:
             "method": "index_system",
             "levels": ["I", "II", "III"],
             "n_definition": "layers_beyond_two",
-            "n_note": "not used in this test",
+            "n_note": {"zh": "未用", "en": "not used in this test"},
             "sources": ["X"],
             "rating": {
                 lv: {"min_index": 100, "text": {"zh": lv, "en": lv}, "source": "X", "grade": "C"}
