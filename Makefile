@@ -11,8 +11,12 @@ $(VENV)/.installed: pyproject.toml scripts/bootstrap.sh
 
 setup: $(VENV)/.installed
 
+EXAMPLE ?= examples/demo_multilayer_hdi_large.json
+
 run: setup
 	$(BIN)/smart-audit kb check
+	$(BIN)/smart-audit evaluate $(EXAMPLE)
+	$(BIN)/smart-audit infer $(EXAMPLE)
 
 test: setup
 	$(BIN)/pytest -q
