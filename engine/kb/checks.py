@@ -15,6 +15,7 @@ from engine.intake.model import Pollutants
 from engine.intake.quantities import QUANTITIES
 from engine.kb import models as m
 from engine.kb.conditions import NUMERIC_OPS, AllOf, AnyOf, Condition, Leaf, NotOf
+from engine.kb.optioncheck import check_options
 from engine.kb.rulecheck import check_rules
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ def check_knowledge_base(kb: KnowledgeBase) -> list[KbIssue]:
     _check_manual(c)
     _check_findings(c)
     c.issues.extend(check_rules(kb))
+    c.issues.extend(check_options(kb))
     if not c.issues:
         _check_strata(c)
     return c.issues

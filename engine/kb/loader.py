@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from engine.errors import KbIssue, KnowledgeBaseError, did_you_mean
 from engine.kb import models as m
+from engine.kb.options import MeasureArea, MeasureGroup, Option, PeerScheme
 from engine.kb.rules import Rule
 from engine.kb.yamlio import DuplicateKeyError, load_yaml
 
@@ -72,6 +73,10 @@ class KnowledgeBase:
     questions: dict[str, m.Question] = field(default_factory=dict)
     findings: dict[str, m.FindingDef] = field(default_factory=dict)
     rules: dict[str, Rule] = field(default_factory=dict)
+    options: dict[str, Option] = field(default_factory=dict)
+    measure_areas: dict[str, MeasureArea] = field(default_factory=dict)
+    measure_groups: dict[str, MeasureGroup] = field(default_factory=dict)
+    peer_schemes: dict[str, PeerScheme] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     files: tuple[str, ...] = ()
 
@@ -98,6 +103,8 @@ class KnowledgeBase:
             "questions": len(self.questions),
             "findings": len(self.findings),
             "rules": len(self.rules),
+            "options": len(self.options),
+            "peer_schemes": len(self.peer_schemes),
         }
 
 
@@ -248,7 +255,7 @@ def load_kb(root: Path | str | None = None) -> KnowledgeBase:
             metas.append((rel, kb_file.kb))
         for record_type in m.RECORD_TYPES:
             for index, record in enumerate(getattr(kb_file, record_type)):
-                rid = record.id
+                rid = record.id if hasattr(record, "id") else record.code
                 if rid in collections[record_type]:
                     first = origins[(record_type, rid)]
                     issues.append(
@@ -303,6 +310,10 @@ def load_kb(root: Path | str | None = None) -> KnowledgeBase:
         questions=collections["questions"],
         findings=collections["findings"],
         rules=collections["rules"],
+        options=collections["options"],
+        measure_areas=collections["measure_areas"],
+        measure_groups=collections["measure_groups"],
+        peer_schemes=collections["peer_schemes"],
         origins=origins,
         files=tuple(p.relative_to(root).as_posix() for p in files),
     )

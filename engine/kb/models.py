@@ -19,6 +19,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_
 from engine.kb.base import Grade, LocalText, Strict
 from engine.kb.conditions import Condition
 from engine.kb.expr import LinearExpr, parse_linear
+from engine.kb.options import MeasureArea, MeasureGroup, Option, PeerScheme
 from engine.kb.rules import Rule
 
 __all__ = [
@@ -558,6 +559,10 @@ _RECORD_TYPES = (
     "questions",
     "findings",
     "rules",
+    "options",
+    "measure_areas",
+    "measure_groups",
+    "peer_schemes",
 )
 
 
@@ -578,6 +583,10 @@ class KbFile(Strict):
     questions: list[Question] = Field(default_factory=list)
     findings: list[FindingDef] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)
+    options: list[Option] = Field(default_factory=list)
+    measure_areas: list[MeasureArea] = Field(default_factory=list)
+    measure_groups: list[MeasureGroup] = Field(default_factory=list)
+    peer_schemes: list[PeerScheme] = Field(default_factory=list)
     benchmark_set: BenchmarkSet | None = None
 
 
