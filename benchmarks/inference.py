@@ -93,7 +93,10 @@ def memory(sessions: int) -> list[dict[str, Any]]:
     for delete in (True, False):
         proc = subprocess.run(
             [sys.executable, "-m", "benchmarks.inference", "--memory-child", str(sessions), "--delete", str(delete)],
-            capture_output=True, text=True, check=True, cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
         )
         results.append(json.loads(proc.stdout))
     return results
