@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 
 .PHONY: setup run test lint typecheck check bench clean
 
-$(VENV)/.installed: pyproject.toml scripts/bootstrap.sh
+$(VENV)/.installed: pyproject.toml scripts/bootstrap.sh scripts/install-system-deps.sh
 	bash scripts/bootstrap.sh $(VENV)
 	touch $@
 

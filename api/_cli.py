@@ -19,6 +19,7 @@ from engine.kb.summary import check_graph, summarise
 
 EXIT_OK = 0
 EXIT_INVALID = 1
+EXIT_USAGE = 2
 
 
 def _say(lang: str, zh: str, en: str) -> str:
@@ -238,6 +239,52 @@ def cmd_infer(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_plan(args: argparse.Namespace) -> int:
+    from engine.intake.validate import parse_self_inspection
+    from engine.plan.build import build_plan
+    from explanations.plan_text import render_plan_text
+
+    try:
+        kb = _load(args)
+        validated = parse_self_inspection(kb, _read_input(args.file))
+        plan = build_plan(
+            kb,
+            validated.inspection,
+            benchmark_set=args.benchmark_set,
+            year=args.year,
+            warnings=[w.as_dict() for w in validated.warnings],
+        )
+    except SelfInspectionInvalid as exc:
+        _print_input_errors(exc, args.lang, args.json)
+        return EXIT_INVALID
+    except KnowledgeBaseError as exc:
+        _print_issues(exc.issues, args.lang)
+        return EXIT_INVALID
+    except (SmartAuditError, OSError, ValueError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INVALID
+    if args.json or args.format == "json":
+        _write(_dump(plan), args.output)
+    elif args.format == "narrative":
+        from explanations.render import render_narrative
+
+        _write(render_narrative(kb, plan, args.lang), args.output)
+    elif args.format == "html":
+        from explanations.render import render_report_html
+
+        _write(render_report_html(kb, plan, args.lang), args.output)
+    elif args.format == "pdf":
+        from explanations.render import render_report_pdf
+
+        if not args.output:
+            print("--format pdf needs -o FILE", file=sys.stderr)
+            return EXIT_USAGE
+        Path(args.output).write_bytes(render_report_pdf(kb, plan, args.lang))
+    else:
+        _write(render_plan_text(plan, args.lang), args.output)
+    return EXIT_OK
+
+
 def cmd_manual(args: argparse.Namespace) -> int:
     from engine.intake.model import json_schema
     from engine.manual import build_manual
@@ -290,6 +337,20 @@ def build_parser() -> argparse.ArgumentParser:
     inf.add_argument("--json", action="store_true", help="print the derivation trace and the why-not of every rule")
     inf.add_argument("-o", "--output", help="write to this file instead of standard output")
     inf.set_defaults(func=cmd_infer)
+
+    plan = sub.add_parser("plan", parents=[common], help="the cleaner-production plan of one self-inspection")
+    plan.add_argument("file", help="self-inspection (JSON, or YAML by extension); - reads standard input")
+    plan.add_argument("--json", action="store_true", help="print the full plan with its trace as JSON")
+    plan.add_argument(
+        "--format",
+        choices=["text", "json", "narrative", "html", "pdf"],
+        default="text",
+        help="text (default), json (= --json), narrative (Markdown), html or pdf (the report; pdf needs -o)",
+    )
+    plan.add_argument("--benchmark-set", help="benchmark set id (default: the knowledge base's default)")
+    plan.add_argument("--year", type=int, help="reporting year to plan for (default: the latest)")
+    plan.add_argument("-o", "--output", help="write to this file instead of standard output")
+    plan.set_defaults(func=cmd_plan)
 
     manual = sub.add_parser("manual", parents=[common], help="the self-inspection manual, or its data schema")
     manual.add_argument("--format", choices=["json"], default="json", help="output format (json)")

@@ -12,6 +12,7 @@ if [ -z "$py" ]; then
   echo "bootstrap: Python 3.11 not found; install python3.11 (durable-rules does not build on 3.13)" >&2
   exit 1
 fi
+bash "$(dirname "$0")/install-system-deps.sh"
 if [ ! -x "$venv/bin/python" ]; then
   "$py" -m venv "$venv"
 fi

@@ -135,7 +135,14 @@ def build_facts(kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, gra
                 "grade": t.grade,
             }
             for t in inst.thresholds
-        ] + list(inst.parameters)
+        ] + [
+            {
+                "name": f"{p['parameter']} ({', '.join(f'{k}={v}' for k, v in sorted(p['key'].items()))}, "
+                f"data year {p.get('data_year')})",
+                **p,
+            }
+            for p in inst.parameters
+        ]
     # streams ----------------------------------------------------------------------------------------------
     produced: dict[str, list[str]] = {}
     for f in steps_run:

@@ -27,6 +27,7 @@ __all__ = [
     "Money",
     "Outlet",
     "Percent",
+    "Prices",
     "Product",
     "Resources",
     "SelfInspection",
@@ -288,6 +289,7 @@ class Waste(_Model):
     category: Literal["hazardous", "general"]
     quantity: Mass
     destination: str = Field(description="destination id of the knowledge base, e.g. offsite_recycling")
+    copper_t: Mass | None = Field(default=None, description="copper contained, if known (e.g. from recycler receipts)")
     note: str = ""
 
 
@@ -299,6 +301,21 @@ class YearData(_Model):
     wastewater: Wastewater
     wastes: list[Waste] = Field(default_factory=list)
     copper_recovered: Mass | None = None
+
+
+class Price(_Model):
+    value: Decimal = Field(gt=0)
+    valid_from: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="date from which the enterprise pays it")
+
+
+class Prices(_Model):
+    """The enterprise's own prices, used to value savings (the knowledge base holds few sourced prices)."""
+
+    water_cny_per_m3: Price | None = Field(default=None, description="fresh water incl. sewage charges, CNY/m3")
+    wastewater_treatment_cny_per_m3: Price | None = None
+    electricity_cny_per_kwh: Price | None = None
+    hazardous_waste_cny_per_t: Price | None = Field(default=None, description="disposal fee paid, CNY/t")
+    copper_cny_per_t: Price | None = None
 
 
 # --- process and answers ------------------------------------------------------------------------------------
@@ -329,6 +346,7 @@ class SelfInspection(_Model):
     years: list[YearData] = Field(min_length=1, max_length=3)
     process: list[StepFacts] = Field(default_factory=list)
     answers: dict[str, Annotated[Answer, BeforeValidator(_answer)]] = Field(default_factory=dict)
+    prices: Prices | None = None
 
     @field_validator("reporting_years")
     @classmethod

@@ -75,6 +75,10 @@ def check_knowledge_base(kb: KnowledgeBase) -> list[KbIssue]:
     _check_findings(c)
     c.issues.extend(check_rules(kb))
     c.issues.extend(check_options(kb))
+    for pid, policy in kb.plan_policies.items():
+        o = kb.origin("plan_policies", pid)
+        for name in ("priority_source", "focus_source"):
+            c.ref("source", getattr(policy, name), kb.sources, o.file, f"{o.path}.{name}")
     if not c.issues:
         _check_strata(c)
     return c.issues

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from engine.errors import KbIssue, KnowledgeBaseError, did_you_mean
 from engine.kb import models as m
 from engine.kb.options import MeasureArea, MeasureGroup, Option, PeerScheme
+from engine.kb.planpolicy import PlanPolicy
 from engine.kb.rules import Rule
 from engine.kb.yamlio import DuplicateKeyError, load_yaml
 
@@ -77,6 +78,7 @@ class KnowledgeBase:
     measure_areas: dict[str, MeasureArea] = field(default_factory=dict)
     measure_groups: dict[str, MeasureGroup] = field(default_factory=dict)
     peer_schemes: dict[str, PeerScheme] = field(default_factory=dict)
+    plan_policies: dict[str, PlanPolicy] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     files: tuple[str, ...] = ()
 
@@ -314,6 +316,7 @@ def load_kb(root: Path | str | None = None) -> KnowledgeBase:
         measure_areas=collections["measure_areas"],
         measure_groups=collections["measure_groups"],
         peer_schemes=collections["peer_schemes"],
+        plan_policies=collections["plan_policies"],
         origins=origins,
         files=tuple(p.relative_to(root).as_posix() for p in files),
     )

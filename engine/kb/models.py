@@ -20,6 +20,7 @@ from engine.kb.base import Grade, LocalText, Strict
 from engine.kb.conditions import Condition
 from engine.kb.expr import LinearExpr, parse_linear
 from engine.kb.options import MeasureArea, MeasureGroup, Option, PeerScheme
+from engine.kb.planpolicy import PlanPolicy
 from engine.kb.rules import Rule
 
 __all__ = [
@@ -563,6 +564,7 @@ _RECORD_TYPES = (
     "measure_areas",
     "measure_groups",
     "peer_schemes",
+    "plan_policies",
 )
 
 
@@ -587,6 +589,7 @@ class KbFile(Strict):
     measure_areas: list[MeasureArea] = Field(default_factory=list)
     measure_groups: list[MeasureGroup] = Field(default_factory=list)
     peer_schemes: list[PeerScheme] = Field(default_factory=list)
+    plan_policies: list[PlanPolicy] = Field(default_factory=list)
     benchmark_set: BenchmarkSet | None = None
 
 

@@ -1,0 +1,73 @@
+"""Who may do what. Roles, the caller (:class:`Principal`) and the record scope of each role.
+
+=========== ============================================== ===============================================
+role        may read                                       may write
+=========== ============================================== ===============================================
+enterprise  its own enterprise's records                   self-inspections and plans for its enterprise
+auditor     every record of an enterprise in its districts review notes on those plans
+platform    every record                                   self-inspections and plans for any enterprise
+admin       the knowledge base and the manual              API keys; reloads the knowledge base
+=========== ============================================== ===============================================
+
+Everybody with a key reads the manual and the knowledge base. A record outside the caller's scope answers 404,
+as if it did not exist; 403 is only for a role that may never call the route.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, true
+
+__all__ = ["Principal", "Role", "scope_clause"]
+
+
+class Role(StrEnum):
+    enterprise = "enterprise"
+    auditor = "auditor"
+    platform = "platform"
+    admin = "admin"
+
+
+READERS = frozenset({Role.enterprise, Role.auditor, Role.platform})
+SUBMITTERS = frozenset({Role.enterprise, Role.platform})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller, as its API key says."""
+
+    key_id: str
+    name: str
+    role: Role
+    enterprise_id: str | None = None
+    districts: tuple[str, ...] = ()
+
+    def may_read(self, enterprise_id: str, district: str) -> bool:
+        if self.role is Role.platform:
+            return True
+        if self.role is Role.enterprise:
+            return enterprise_id == self.enterprise_id
+        if self.role is Role.auditor:
+            return district in self.districts
+        return False
+
+    def may_submit_for(self, enterprise_id: str) -> bool:
+        if self.role is Role.platform:
+            return True
+        return self.role is Role.enterprise and enterprise_id == self.enterprise_id
+
+
+def scope_clause(principal: Principal, table: Any) -> ColumnElement[bool]:
+    """SQL condition selecting the rows of ``table`` (with enterprise_id and district) the caller may read."""
+    if principal.role is Role.platform:
+        return true()
+    if principal.role is Role.enterprise and principal.enterprise_id:
+        result: ColumnElement[bool] = table.enterprise_id == principal.enterprise_id
+        return result
+    if principal.role is Role.auditor and principal.districts:
+        result = table.district.in_(principal.districts)
+        return result
+    return false()

@@ -1,0 +1,126 @@
+"""The knowledge base the service answers with, and its reload.
+
+A new knowledge base is loaded beside the one in use (load, validate, build and check the process graph, compile
+the rules) and only then swapped in; if any step fails, the old one keeps serving and the failure, with its issues,
+is kept for ``GET /v1/kb`` and the reload's answer. The last few knowledge bases stay in memory by hash, so a plan
+made with one of them can be replayed exactly.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from engine.errors import KnowledgeBaseError, SmartAuditError
+from engine.graph import ProcessGraph, build_graph
+from engine.inference.run import program_for
+from engine.kb.loader import KnowledgeBase, default_kb_path, load_kb
+from engine.kb.summary import check_graph
+
+from api.orm import utcnow
+
+__all__ = ["KbHolder", "LoadReport", "LoadedKb"]
+
+_log = logging.getLogger("smart_audit.api")
+
+
+@dataclass(frozen=True)
+class LoadedKb:
+    kb: KnowledgeBase
+    graph: ProcessGraph
+    path: Path
+    loaded_at: datetime
+
+    @property
+    def version(self) -> str:
+        return self.kb.version.version
+
+    @property
+    def hash(self) -> str:
+        return self.kb.version.hash
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """The outcome of one load: what was asked, whether it is now served, and every issue if not."""
+
+    ok: bool
+    path: str
+    at: datetime
+    version: str | None = None
+    hash: str | None = None
+    issues: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "path": self.path,
+            "at": self.at.isoformat(),
+            "version": self.version,
+            "hash": self.hash,
+            "issues": self.issues,
+        }
+
+
+class KbHolder:
+    """Holds the knowledge base in use; thread-safe. Readers take :attr:`current` (one attribute read)."""
+
+    def __init__(self, path: Path | None, history: int = 3) -> None:
+        self.path = path or default_kb_path()
+        self._history_size = history
+        self._history: OrderedDict[str, LoadedKb] = OrderedDict()
+        self._load_lock = threading.Lock()
+        self.current: LoadedKb | None = None
+        self.loading = False
+        self.last_report: LoadReport | None = None
+
+    def by_hash(self, kb_hash: str) -> LoadedKb | None:
+        return self._history.get(kb_hash)
+
+    def load(self, path: Path | str | None = None) -> LoadReport:
+        """Load the knowledge base at ``path`` (default: the configured one) beside the current one."""
+        target = Path(path) if path is not None else self.path
+        with self._load_lock:
+            self.loading = True
+            try:
+                report = self._load(target)
+            finally:
+                self.loading = False
+            self.last_report = report
+        return report
+
+    def _load(self, target: Path) -> LoadReport:
+        try:
+            kb = load_kb(target)
+            graph = build_graph(kb)
+            problems = check_graph(kb, graph)
+            if problems:
+                raise KnowledgeBaseError(problems)
+            program_for(kb)  # compile the rules now, not on the first request
+        except KnowledgeBaseError as exc:
+            _log.error("knowledge base at %s not loaded: %d issue(s)", target, len(exc.issues))
+            issues = [{"file": i.file, "path": i.path, "message": i.message, "fix": i.fix} for i in exc.issues]
+            return LoadReport(False, str(target), utcnow(), issues=issues)
+        except (SmartAuditError, OSError, ValueError) as exc:
+            _log.error("knowledge base at %s not loaded: %s", target, exc)
+            issues = [{"file": str(target), "path": "", "message": str(exc), "fix": ""}]
+            return LoadReport(False, str(target), utcnow(), issues=issues)
+        loaded = LoadedKb(kb, graph, target, utcnow())
+        self._history[loaded.hash] = loaded
+        self._history.move_to_end(loaded.hash)
+        while len(self._history) > self._history_size:
+            self._history.popitem(last=False)
+        self.current = loaded
+        _log.info("knowledge base %s (%s) loaded from %s", loaded.version, loaded.hash, target)
+        return LoadReport(True, str(target), loaded.loaded_at, loaded.version, loaded.hash)
+
+    def load_in_background(self) -> threading.Thread:
+        self.loading = True
+        thread = threading.Thread(target=self.load, name="smart-audit-kb-load", daemon=True)
+        thread.start()
+        return thread

@@ -1,0 +1,165 @@
+"""The stored records (SQLAlchemy 2, typed ORM). The schema itself is made by the Alembic migrations in
+``api/migrations``; a test checks that they and these classes agree.
+
+Self-inspections, plans and notes are immutable once written; API keys only ever gain a ``revoked_at``.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+__all__ = [
+    "ApiKey",
+    "AuditEntry",
+    "Base",
+    "IdempotencyRecord",
+    "Plan",
+    "PlanNote",
+    "SelfInspectionRecord",
+    "new_id",
+    "utcnow",
+]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id(prefix: str) -> str:
+    """``<prefix>_<12 hex digits of milliseconds><16 random hex digits>``: unique and sortable by creation time."""
+    return f"{prefix}_{int(time.time() * 1000):012x}{secrets.token_hex(8)}"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store timezone-aware UTC timestamps")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# An autoincrementing 64-bit key on PostgreSQL; SQLite autoincrements only INTEGER PRIMARY KEY.
+BigIntKey = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    enterprise_id: Mapped[str | None] = mapped_column(String(64))
+    districts: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+
+class SelfInspectionRecord(Base):
+    __tablename__ = "self_inspections"
+    __table_args__ = (Index("ix_self_inspections_created", "created_at", "id"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    enterprise_id: Mapped[str] = mapped_column(String(64), index=True)
+    enterprise_name: Mapped[str] = mapped_column(String(200))
+    district: Mapped[str] = mapped_column(String(100), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    reporting_years: Mapped[list[Any]] = mapped_column()
+    level: Mapped[str | None] = mapped_column(String(16))
+    kb_version: Mapped[str] = mapped_column(String(40))
+    kb_hash: Mapped[str] = mapped_column(String(80))
+    input_hash: Mapped[str] = mapped_column(String(80), index=True)
+    data_json: Mapped[str] = mapped_column(Text, deferred=True)  # the submission as received (JSON text)
+    warnings: Mapped[list[Any]] = mapped_column()
+    created_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+    __table_args__ = (Index("ix_plans_created", "created_at", "id"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    self_inspection_id: Mapped[str] = mapped_column(ForeignKey("self_inspections.id"), index=True)
+    enterprise_id: Mapped[str] = mapped_column(String(64), index=True)
+    district: Mapped[str] = mapped_column(String(100), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    level: Mapped[str | None] = mapped_column(String(16))
+    kb_version: Mapped[str] = mapped_column(String(40))
+    kb_hash: Mapped[str] = mapped_column(String(80))
+    input_hash: Mapped[str] = mapped_column(String(80))
+    benchmark_set: Mapped[str | None] = mapped_column(String(64))  # as asked; None = the KB's default
+    requested_year: Mapped[int | None] = mapped_column(Integer)  # as asked; None = the latest
+    plan_sha256: Mapped[str] = mapped_column(String(80))
+    plan_json: Mapped[str] = mapped_column(Text, deferred=True)  # the plan exactly as the engine made it (JSON text)
+    created_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PlanNote(Base):
+    __tablename__ = "plan_notes"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
+    author_key_id: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+    role: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IdempotencyRecord(Base):
+    """What a POST with an Idempotency-Key created, so that a retry answers with the same record."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("key_id", "idempotency_key", name="uq_idempotency_key"),)
+
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
+    key_id: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(80))
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(500))
+    status_code: Mapped[int] = mapped_column(Integer)
+    resource_type: Mapped[str] = mapped_column(String(40))
+    resource_id: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEntry(Base):
+    """One access to the API: who (key id and role), what (action, resource), the outcome and when."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    key_id: Mapped[str | None] = mapped_column(String(40), index=True)  # no foreign key: unknown keys are logged too
+    role: Mapped[str | None] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(100))
+    method: Mapped[str] = mapped_column(String(10))
+    resource: Mapped[str] = mapped_column(String(500))
+    status: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(20))

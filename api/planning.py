@@ -1,0 +1,125 @@
+"""The service's calls into the engine: validate a self-inspection, evaluate its level, build a plan.
+
+Engine errors become problems here, with the field path inside the request body (``prefix`` is where the
+self-inspection sits in it: ``""`` for a submission, ``"self_inspection."`` for an inline plan request).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from engine.errors import UnknownIdError, did_you_mean
+from engine.evaluate.evaluation import evaluate, input_hash
+from engine.intake.model import SelfInspection
+from engine.intake.validate import SelfInspectionInvalid, ValidatedInspection, parse_self_inspection
+from engine.plan.build import build_plan
+
+from api.kbstate import LoadedKb
+from api.problems import ProblemError, issue
+
+__all__ = [
+    "BuiltPlan",
+    "ValidatedInspection",
+    "canonical_json",
+    "check_plan_options",
+    "input_hash",
+    "level_of",
+    "make_plan",
+    "validate",
+    "warnings_of",
+]
+
+
+def canonical_json(data: Any) -> str:
+    """The one serialisation used for stored JSON: key order kept as produced, no spaces, UTF-8 text."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _prefixed(prefix: str, path: str) -> str:
+    if not prefix:
+        return path
+    return prefix.rstrip(".") if path == "(root)" else prefix + path
+
+
+def validate(loaded: LoadedKb, raw: Any, *, prefix: str = "") -> ValidatedInspection:
+    """Parse and validate a self-inspection against the knowledge base; 422 with every error if invalid."""
+    try:
+        return parse_self_inspection(loaded.kb, raw)
+    except SelfInspectionInvalid as exc:
+        errors = [issue(_prefixed(prefix, e.path), e.rule, e.message) for e in exc.errors]
+        warnings = [issue(_prefixed(prefix, w.path), w.rule, w.message) for w in exc.warnings]
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ProblemError(
+            422,
+            "self-inspection-invalid",
+            "Self-inspection invalid",
+            f"{first['path']}: {first['message']}{more}; nothing of it was accepted",
+            errors=errors,
+            warnings=warnings,
+        ) from exc
+
+
+def warnings_of(validated: ValidatedInspection) -> list[dict[str, str]]:
+    return [w.as_dict() for w in validated.warnings]
+
+
+def level_of(loaded: LoadedKb, validated: ValidatedInspection) -> str:
+    """The overall level certainly reached in the latest reporting year, by the default benchmark set."""
+    return evaluate(loaded.kb, validated.inspection, warnings=warnings_of(validated)).overall_level
+
+
+def check_plan_options(loaded: LoadedKb, si: SelfInspection, benchmark_set: str | None, year: int | None) -> None:
+    """422 naming ``benchmark_set`` or ``year`` if the knowledge base or the self-inspection lacks them."""
+    errors = []
+    if benchmark_set is not None and benchmark_set not in loaded.kb.benchmark_sets:
+        close = did_you_mean(benchmark_set, loaded.kb.benchmark_sets)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        errors.append(
+            issue("benchmark_set", "unknown_benchmark_set", f"there is no benchmark set {benchmark_set!r}{hint}")
+        )
+    if year is not None and year not in si.reporting_years:
+        errors.append(
+            issue("year", "not_a_reporting_year", f"{year} is not one of the reporting years {si.reporting_years}")
+        )
+    if errors:
+        raise ProblemError(
+            422, "request-invalid", "Request invalid", f"{errors[0]['path']}: {errors[0]['message']}", errors=errors
+        )
+
+
+@dataclass(frozen=True)
+class BuiltPlan:
+    plan: dict[str, Any]
+    text: str  # canonical JSON, as stored
+    sha256: str
+
+    @property
+    def level(self) -> str | None:
+        level = self.plan.get("evaluation", {}).get("overall_level")
+        return str(level) if level is not None else None
+
+
+def make_plan(
+    loaded: LoadedKb, validated: ValidatedInspection, *, benchmark_set: str | None, year: int | None
+) -> BuiltPlan:
+    check_plan_options(loaded, validated.inspection, benchmark_set, year)
+    try:
+        plan = build_plan(
+            loaded.kb,
+            validated.inspection,
+            graph=loaded.graph,
+            benchmark_set=benchmark_set,
+            year=year,
+            warnings=warnings_of(validated),
+        )
+    except UnknownIdError as exc:  # the checks above should have caught it: name what the engine names
+        path = {"benchmark set": "benchmark_set", "reporting year": "year"}.get(exc.kind, "(root)")
+        raise ProblemError(
+            422, "request-invalid", "Request invalid", str(exc), errors=[issue(path, "unknown_id", str(exc))]
+        ) from exc
+    text = canonical_json(plan)
+    return BuiltPlan(plan, text, "sha256:" + hashlib.sha256(text.encode()).hexdigest())

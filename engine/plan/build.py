@@ -1,0 +1,479 @@
+"""Build the plan of one enterprise: evaluation -> inference -> recommended options with savings, cost, payback
+and a priority whose parts are shown; conflicts and prerequisites resolved with reasons; the audit focus; targets;
+and the evaluation re-run on the projected data.
+
+The plan is deterministic: the same self-inspection and knowledge base give the same JSON, byte for byte.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from engine.evaluate.evaluation import evaluate
+from engine.evaluate.instances import grid_factor
+from engine.evaluate.result import EvaluationResult, decimal_json
+from engine.graph import ProcessGraph, build_graph
+from engine.inference.run import InferenceResult, infer
+from engine.intake.model import SelfInspection
+from engine.kb.loader import KnowledgeBase
+from engine.kb.options import Option
+from engine.plan.benefits import UNITS, Savings, estimate
+from engine.plan.projection import project
+
+__all__ = ["PLAN_VERSION", "build_plan"]
+
+PLAN_VERSION = "1"
+_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass
+class _Rec:
+    option: Option
+    steps: list[str] = field(default_factory=list)
+    because: list[str] = field(default_factory=list)  # trace node ids: recommendation nodes and their premises
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    origin: str = "rule"  # rule | prerequisite
+    reason: str = ""
+    savings: Savings | None = None
+    money: dict[str, Any] | None = None
+    payback: dict[str, Any] | None = None
+    priority: dict[str, Any] = field(default_factory=dict)
+
+
+def _j(value: Decimal | None, places: int = 3) -> float | None:
+    return decimal_json(value, places)
+
+
+def _prices(kb: KnowledgeBase, si: SelfInspection, year: int) -> dict[str, dict[str, Any]]:
+    """Prices per unit of saving: the enterprise's own, else a sourced knowledge-base value (flagged)."""
+    out: dict[str, dict[str, Any]] = {}
+    given = si.prices
+    pairs = (
+        ("fresh_water_m3", "water_cny_per_m3", "industrial_water_price_shenzhen", "CNY/m3"),
+        ("wastewater_m3", "wastewater_treatment_cny_per_m3", None, "CNY/m3"),
+        ("electricity_kwh", "electricity_cny_per_kwh", None, "CNY/kWh"),
+        ("hazardous_waste_t", "hazardous_waste_cny_per_t", None, "CNY/t"),
+        ("copper_recovered_kg", "copper_cny_per_t", "copper_price", "CNY/t"),
+    )
+    for resource, field_name, param_id, unit in pairs:
+        price = getattr(given, field_name) if given is not None else None
+        if price is not None:
+            out[resource] = {"value": price.value, "unit": unit, "source": "enterprise", "valid_from": price.valid_from}
+        elif param_id and param_id in kb.parameters:
+            param = kb.parameters[param_id]
+            value = max(param.values, key=lambda v: v.valid_from)
+            out[resource] = {
+                "value": value.value,
+                "unit": unit,
+                "source": value.source,
+                "grade": value.grade.value,
+                "valid_from": value.valid_from.isoformat(),
+                "note": value.note or "",
+                "flag": "knowledge-base default; give the enterprise's own price",
+            }
+    return out
+
+
+def _valuation(
+    kb: KnowledgeBase, si: SelfInspection, year: int, savings: Savings, prices: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    parts: dict[str, Any] = {}
+    total = [Decimal(0), Decimal(0), Decimal(0)]
+    for resource, triple in sorted(savings.amounts.items()):
+        price = prices.get(resource)
+        if price is None:
+            continue
+        per_unit = Decimal(price["value"]) / (1000 if resource == "copper_recovered_kg" else 1)
+        values = [v * per_unit for v in triple]
+        parts[resource] = {"low": _j(values[0], 0), "central": _j(values[1], 0), "high": _j(values[2], 0)}
+        total = [t + v for t, v in zip(total, values, strict=True)]
+    unpriced = sorted(r for r in savings.amounts if r not in prices)
+    return {
+        "unit": "CNY/a",
+        "low": _j(total[0], 0),
+        "central": _j(total[1], 0),
+        "high": _j(total[2], 0),
+        "parts": parts,
+        "unpriced": unpriced,
+    }
+
+
+def _co2(kb: KnowledgeBase, si: SelfInspection, year: int, savings: Savings) -> dict[str, Any] | None:
+    kwh = savings.amounts.get("electricity_kwh")
+    if kwh is None:
+        return None
+    factor, note = grid_factor(kb, "grid_emission_factor", si.enterprise.grid_region, year)
+    if factor is None:
+        return {"note": note}
+    values = [v * factor.value / 1000 for v in kwh]
+    return {
+        "unit": "t",
+        "low": _j(values[0]),
+        "central": _j(values[1]),
+        "high": _j(values[2]),
+        "factor": {
+            "value": float(factor.value),
+            "unit": "kgCO2/kWh",
+            "source": factor.source,
+            "grade": factor.grade.value,
+            "data_year": factor.data_year,
+            "note": note,
+        },
+    }
+
+
+def _payback(option: Option, money: dict[str, Any] | None) -> dict[str, Any] | None:
+    inv = option.investment
+    if inv is None or money is None or not money.get("central"):
+        return None
+    low_money, high_money = money["low"] or 0, money["high"] or 0
+    central_inv = (inv.low + inv.high) / 2
+    return {
+        "central": round(central_inv / money["central"], 2),
+        "low": round(inv.low / high_money, 2) if high_money else None,
+        "high": round(inv.high / low_money, 2) if low_money else None,
+        "unit": "a",
+    }
+
+
+def _priority(
+    kb: KnowledgeBase, rec: _Rec, ev: EvaluationResult, blocking: set[str], limiting: set[str]
+) -> dict[str, Any]:
+    policy = next(iter(sorted(kb.plan_policies.items())))[1] if kb.plan_policies else None
+    if policy is None:
+        return {"score": 0, "parts": {}}
+    parts: dict[str, int] = {}
+    severities = [str(f.get("severity")) for f in rec.findings]
+    parts["severity"] = max((policy.severity_points.get(s, 0) for s in severities), default=0)
+    parts["findings"] = min(len(rec.findings), policy.max_findings_counted) * policy.per_finding_points
+    indicators = {str(f.get("subject_indicator")) for f in rec.findings if f.get("subject_indicator")}
+    parts["blocks_next_level"] = policy.blocks_next_level_points if indicators & blocking else 0
+    parts["limiting"] = policy.limiting_points if indicators & limiting else 0
+    parts["no_low_cost"] = policy.no_low_cost_points if rec.option.cost_class == "no_low" else 0
+    payback_points = 0
+    if rec.payback is not None:
+        for bucket in sorted(policy.payback_points, key=lambda b: b.max_years):
+            if rec.payback["central"] <= bucket.max_years:
+                payback_points = bucket.points
+                break
+    parts["payback"] = payback_points
+    return {
+        "score": sum(parts.values()),
+        "parts": parts,
+        "policy": policy.id,
+        "source": policy.priority_source,
+        "grade": policy.priority_grade.value,
+    }
+
+
+def _collect(kb: KnowledgeBase, inf: InferenceResult) -> tuple[dict[str, _Rec], list[dict[str, Any]]]:
+    recs: dict[str, _Rec] = {}
+    nodes = inf.trace.nodes
+    for rec in inf.recommendations():
+        option = kb.options[rec["option"]]
+        entry = recs.setdefault(option.id, _Rec(option))
+        if rec.get("subject_step") and rec["subject_step"] not in entry.steps:
+            entry.steps.append(rec["subject_step"])
+        entry.because.append(rec["id"])
+        for deriv in nodes[rec["id"]].derivations or [{"premises": nodes[rec["id"]].premises}]:
+            for pid in deriv["premises"]:
+                node = nodes[pid]
+                if pid not in entry.because:
+                    entry.because.append(pid)
+                if node.type == "finding" and all(f["id"] != pid for f in entry.findings):
+                    entry.findings.append({"id": pid, **node.value})
+    constraints = [c for c in inf.conclusions if c["type"] == "constraint"]
+    for entry in recs.values():
+        entry.steps.sort()
+        entry.because.sort()
+        entry.findings.sort(key=lambda f: (_SEVERITY_ORDER.get(str(f.get("severity")), 3), f["id"]))
+    return recs, constraints
+
+
+def _evaluate_options(
+    kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, recs: dict[str, _Rec], prices: dict[str, Any]
+) -> None:
+    year = si.year(ev.year)
+    blocking = {row["key"].split("[")[0] for row in ev.blocking.get("indicators", [])}
+    limiting = {i.id for i in ev.instances if i.limiting}
+    for rec in recs.values():
+        rec.savings = estimate(kb, si, year, rec.option, rec.steps)
+        if rec.savings is not None and rec.savings.amounts:
+            rec.money = _valuation(kb, si, ev.year, rec.savings, prices)
+        rec.payback = _payback(rec.option, rec.money)
+        rec.priority = _priority(kb, rec, ev, blocking, limiting)
+
+
+def _resolve(kb: KnowledgeBase, recs: dict[str, _Rec], constraints: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Apply conflicts (keep the higher priority) and prerequisites (add what is required); record every reason."""
+    log: list[dict[str, Any]] = []
+    excludes = {(c["option"], c["other"]) for c in constraints if c["relation"] == "excludes"}
+    requires = {(c["option"], c["other"]) for c in constraints if c["relation"] == "requires"}
+    for oid, opt in kb.options.items():
+        excludes |= {(oid, other) for other in opt.conflicts}
+        requires |= {(oid, other) for other in opt.prerequisites}
+
+    def rank(oid: str) -> tuple[int, int, str]:
+        r = recs[oid]
+        return (-int(r.priority.get("score", 0)), 0 if r.origin == "rule" else 1, oid)
+
+    for oid in sorted(recs, key=rank):
+        if oid not in recs:
+            continue
+        for a, b in sorted(excludes):
+            if a == oid and b in recs:
+                loser = b
+                log.append(
+                    {
+                        "option": loser,
+                        "action": "excluded",
+                        "reason": f"conflicts with {oid}, which has the higher priority "
+                        f"({recs[oid].priority.get('score')} vs {recs[loser].priority.get('score')})",
+                    }
+                )
+                del recs[loser]
+    changed = True
+    while changed:
+        changed = False
+        for a, b in sorted(requires):
+            if a in recs and b not in recs and b in kb.options:
+                blocked = any((b, x) in excludes or (x, b) in excludes for x in recs)
+                if blocked:
+                    log.append(
+                        {
+                            "option": a,
+                            "action": "excluded",
+                            "reason": f"requires {b}, which conflicts with an option kept",
+                        }
+                    )
+                    del recs[a]
+                else:
+                    base = recs[a]
+                    recs[b] = _Rec(
+                        kb.options[b],
+                        list(base.steps),
+                        list(base.because),
+                        list(base.findings),
+                        origin="prerequisite",
+                        reason=f"required by {a}",
+                    )
+                    log.append({"option": b, "action": "added", "reason": f"prerequisite of {a}"})
+                changed = True
+                break
+    return log
+
+
+def _focus(kb: KnowledgeBase, si: SelfInspection, inf: InferenceResult, recs: dict[str, _Rec]) -> dict[str, Any]:
+    policy = next(iter(sorted(kb.plan_policies.items())))[1] if kb.plan_policies else None
+    if policy is None:
+        return {}
+    run = [f.step for f in si.process if f.run and f.step in kb.steps]
+    families = sorted({kb.steps[s].family for s in run})
+    findings = inf.findings()
+    raw: dict[str, dict[str, int]] = {fam: {} for fam in families}
+    for fam in families:
+        steps = [s for s in run if kb.steps[s].family == fam]
+        at = [f for f in findings if f.get("subject_family") == fam or f.get("subject_step") in steps]
+        cats = [kb.findings[f["finding"]].category for f in at if f["finding"] in kb.findings]
+        streams = {o for s in steps for o in kb.steps[s].outputs}
+        raw[fam] = {
+            "waste_amount": sum(1 for c in cats if c in ("water", "wastewater", "waste", "copper", "chemicals")),
+            "toxicity": sum(
+                1
+                for sid in streams
+                if kb.streams[sid].hazardous_waste_code
+                or kb.streams[sid].segregation_class in ("complexed_copper", "nickel", "cyanide", "ammonia_copper")
+                or kb.streams[sid].kind == "liquid_waste"
+            ),
+            "energy": sum(1 for c in cats if c in ("energy", "carbon")),
+            "environmental_cost": sum(1 for f in at if f.get("severity") == "high"),
+            "cp_potential": sum(1 for r in recs.values() if set(r.steps) & set(steps)),
+        }
+    factors = [f for f in policy.focus_factors if f.id in next(iter(raw.values()), {})]
+    left_out = [f.id for f in policy.focus_factors if f not in factors]
+    rows: list[dict[str, Any]] = []
+    for fam in families:
+        scores: dict[str, int] = {}
+        for factor in factors:
+            top = max((raw[x][factor.id] for x in families), default=0)
+            scores[factor.id] = 1 + round(9 * raw[fam][factor.id] / top) if top else 1
+        total = sum(scores[f.id] * f.weight for f in factors)
+        rows.append(
+            {
+                "area": fam,
+                "steps": sorted(s for s in run if kb.steps[s].family == fam),
+                "counts": raw[fam],
+                "scores": scores,
+                "total": total,
+            }
+        )
+    rows.sort(key=lambda r: (-int(r["total"]), str(r["area"])))
+    return {
+        "method": "weighted-sum ranking: total = Σ R × W; R = 1 + 9 × count / the highest count among the areas",
+        "weights": {f.id: f.weight for f in factors},
+        "left_out": left_out,
+        "source": policy.focus_source,
+        "grade": policy.focus_grade.value,
+        "ranking": rows,
+        "focus": rows[0]["area"] if rows else None,
+    }
+
+
+def _targets(ev: EvaluationResult, after_low: EvaluationResult, after_all: EvaluationResult) -> list[dict[str, Any]]:
+    low = {i.key: i for i in after_low.instances}
+    full = {i.key: i for i in after_all.instances}
+    out = []
+    for inst in ev.instances:
+        if inst.kind != "quantitative" or inst.level in ("I", "not_applicable"):
+            continue
+        a, b = low.get(inst.key), full.get(inst.key)
+        out.append(
+            {
+                "indicator": inst.key,
+                "unit": inst.unit,
+                "now": {"value": decimal_json(inst.value), "level": inst.level},
+                "after_no_low_cost": {"value": decimal_json(a.value) if a else None, "level": a.level if a else None},
+                "after_all": {"value": decimal_json(b.value) if b else None, "level": b.level if b else None},
+                "next_level": inst.next_level,
+            }
+        )
+    return out
+
+
+def _before_after(ev: EvaluationResult, after: EvaluationResult) -> list[dict[str, Any]]:
+    later = {i.key: i for i in after.instances}
+    rows = []
+    for inst in ev.instances:
+        other = later.get(inst.key)
+        rows.append(
+            {
+                "indicator": inst.key,
+                "unit": inst.unit,
+                "before": {"value": decimal_json(inst.value), "level": inst.level},
+                "after": {
+                    "value": decimal_json(other.value) if other else None,
+                    "level": other.level if other else None,
+                },
+            }
+        )
+    return rows
+
+
+def _rec_json(kb: KnowledgeBase, si: SelfInspection, year: int, rec: _Rec) -> dict[str, Any]:
+    opt = rec.option
+    savings: dict[str, Any] = {}
+    if rec.savings is not None:
+        for resource, (lo, ce, hi) in sorted(rec.savings.amounts.items()):
+            savings[resource] = {"low": _j(lo), "central": _j(ce), "high": _j(hi), "unit": UNITS[resource]}
+        co2 = _co2(kb, si, year, rec.savings)
+        if co2 is not None:
+            savings["co2_t"] = co2
+    return {
+        "option_id": opt.id,
+        "measure_code": opt.measure_code,
+        "name": {"zh": opt.name.zh, "en": opt.name.en},
+        "category": opt.category,
+        "steps": rec.steps,
+        "cost_class": opt.cost_class,
+        "savings": savings,
+        "savings_model": None
+        if rec.savings is None
+        else {
+            "kind": opt.benefit.kind if opt.benefit else None,
+            "parameters": rec.savings.parameters,
+            "assumptions": rec.savings.assumptions,
+            "missing": rec.savings.missing,
+            "includes_claims": rec.savings.claim,
+        },
+        "qualitative_benefit": {"zh": opt.qualitative_benefit.zh, "en": opt.qualitative_benefit.en},
+        "money": rec.money,
+        "investment": None
+        if opt.investment is None
+        else {
+            "low": opt.investment.low,
+            "high": opt.investment.high,
+            "unit": "CNY",
+            "basis": opt.investment.basis,
+            "source": opt.investment.source,
+            "grade": opt.investment.grade.value,
+            "claim": opt.investment.claim,
+        },
+        "payback_years": rec.payback,
+        "priority": rec.priority,
+        "origin": rec.origin,
+        "reason": rec.reason,
+        "findings": [f["id"] for f in rec.findings],
+        "because": rec.because,
+        "sources": list(opt.sources),
+    }
+
+
+def build_plan(
+    kb: KnowledgeBase,
+    si: SelfInspection,
+    *,
+    graph: ProcessGraph | None = None,
+    benchmark_set: str | None = None,
+    year: int | None = None,
+    warnings: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    graph = graph or build_graph(kb)
+    ev = evaluate(kb, si, benchmark_set=benchmark_set, year=year, warnings=warnings)
+    inf = infer(kb, si, ev, graph)
+    recs, constraints = _collect(kb, inf)
+    prices = _prices(kb, si, ev.year)
+    _evaluate_options(kb, si, ev, recs, prices)
+    resolution = _resolve(kb, recs, constraints)
+    _evaluate_options(kb, si, ev, recs, prices)  # added prerequisites get their figures too
+    ordered = sorted(recs.values(), key=lambda r: (-int(r.priority.get("score", 0)), r.option.id))
+    no_low = [r for r in ordered if r.option.cost_class == "no_low"]
+    after_low_si = project(kb, si, ev.year, [(r.option, r.steps, r.savings) for r in no_low])
+    after_all_si = project(kb, si, ev.year, [(r.option, r.steps, r.savings) for r in ordered])
+    after_low = evaluate(kb, after_low_si, benchmark_set=benchmark_set, year=ev.year)
+    after_all = evaluate(kb, after_all_si, benchmark_set=benchmark_set, year=ev.year)
+    totals: dict[str, list[Decimal]] = {}
+    for rec in ordered:
+        if rec.savings is None:
+            continue
+        for resource, triple in rec.savings.amounts.items():
+            acc = totals.setdefault(resource, [Decimal(0)] * 3)
+            for i in range(3):
+                acc[i] += triple[i]
+    return {
+        "plan_version": PLAN_VERSION,
+        "kb_version": kb.version.version,
+        "kb_hash": kb.version.hash,
+        "input_hash": ev.input_hash,
+        "enterprise": ev.enterprise,
+        "year": ev.year,
+        "evaluation": ev.as_dict(),
+        "recommendations": [_rec_json(kb, si, ev.year, r) for r in ordered],
+        "groups": {
+            "no_low_cost": [r.option.id for r in ordered if r.option.cost_class == "no_low"],
+            "medium_high_cost": [r.option.id for r in ordered if r.option.cost_class == "medium_high"],
+        },
+        "resolution": resolution,
+        "totals": {
+            resource: {
+                "low": _j(v[0]),
+                "central": _j(v[1]),
+                "high": _j(v[2]),
+                "unit": UNITS[resource],
+                "note": "simple sum of the options' estimates; overlapping options may double-count",
+            }
+            for resource, v in sorted(totals.items())
+        },
+        "prices": {k: {**v, "value": float(v["value"])} for k, v in sorted(prices.items())},
+        "audit_focus": _focus(kb, si, inf, recs),
+        "targets": _targets(ev, after_low, after_all),
+        "before_after": _before_after(ev, after_all),
+        "projected": after_all.as_dict(),
+        "projected_no_low_cost": {
+            "overall_level": after_low.overall_level,
+            "indices": after_low.as_dict()["indices"],
+        },
+        "trace": inf.trace.flat(),
+        "not_fired": inf.not_fired,
+    }

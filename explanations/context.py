@@ -1,0 +1,491 @@
+"""Typed contexts for the narrative and the report, built from a plan (its evaluation and its recorded trace) and
+the knowledge base's texts. Nothing is recomputed: every number comes from the plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.graph import build_graph
+from engine.inference.trace import Trace, TraceNode
+from engine.kb.loader import KnowledgeBase
+from engine.kb.models import Grade
+from explanations.charts import before_after_svg
+from explanations.graph_svg import render_process_svg
+from explanations.i18n import LABELS, level_label
+from explanations.rationale import localise, render_value
+from explanations.rationale import render_rationale as _render
+
+__all__ = ["ReportContext", "build_context"]
+
+_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def _fmt(value: Any, digits: int = 4) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        text = f"{value:,.{digits}f}".rstrip("0").rstrip(".")
+        return text or "0"
+    return str(value)
+
+
+def _provisional(grade: str | None) -> bool:
+    return grade is not None and grade in ("C", "D", "U")
+
+
+@dataclass
+class ThresholdView:
+    level: str
+    text: str
+    source: str
+    grade: str
+    provisional: bool
+
+
+@dataclass
+class IndicatorView:
+    key: str
+    name: str
+    value: str
+    unit: str
+    level: str
+    level_code: str
+    thresholds: list[ThresholdView]
+    limiting: bool
+    provisional: bool
+    notes: list[str]
+
+
+@dataclass
+class ParameterView:
+    name: str
+    value: str
+    source: str
+    grade: str
+    provisional: bool
+
+
+@dataclass
+class FindingView:
+    id: str
+    title: str
+    severity: str
+    severity_code: str
+    subject: str
+    observed: str
+    rule_id: str
+    rule_title: str
+    parameters: list[ParameterView]
+    premises: list[str]
+    leads_to: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RecommendationView:
+    id: str
+    code: str
+    name: str
+    category: str
+    steps: str
+    cost_class: str
+    savings: list[str]
+    money: str
+    investment: str
+    payback: str
+    score: int
+    parts: str
+    findings: list[tuple[str, str]]
+    missing: list[str]
+    assumptions: list[str]
+    claim: bool
+    benefit: str
+    node: str
+
+
+@dataclass
+class NodeView:
+    id: str
+    type: str
+    label: str
+    rule: str
+    values: list[tuple[str, str]]
+    premises: list[str]
+    parameters: list[ParameterView]
+
+
+@dataclass
+class SourceView:
+    id: str
+    title: str
+    issuer: str
+    year: str
+    locator: str
+    grade: str
+    provisional: bool
+
+
+@dataclass
+class ReportContext:
+    lang: str
+    L: dict[str, str]
+    enterprise: dict[str, Any]
+    year: int
+    kb_version: str
+    kb_hash: str
+    input_hash: str
+    generated_at: str
+    benchmark_name: str
+    n_note: str
+    overall_level: str
+    overall_best: str
+    determined: bool
+    indices: list[tuple[str, str]]
+    indicators: list[IndicatorView]
+    blocking_level: str
+    blocking_gap: str
+    blocking: list[tuple[str, str, str]]
+    insufficient: list[str]
+    missing_inputs: list[str]
+    warnings: list[str]
+    graph_svg: str
+    findings: list[FindingView]
+    no_low: list[RecommendationView]
+    medium_high: list[RecommendationView]
+    resolution: list[str]
+    focus: list[tuple[str, str, str]]
+    focus_note: str
+    targets: list[tuple[str, str, str, str]]
+    before_after_svg: str
+    before_after: list[tuple[str, str, str, str, str]]
+    projected_level: str
+    why_not: list[str]
+    nodes: list[NodeView]
+    sources: list[SourceView]
+
+
+def _why_not_line(kb: KnowledgeBase, rid: str, info: dict[str, Any], lang: str) -> str:
+    rule = kb.rules[rid]
+    title = rule.title.zh if lang == "zh" else rule.title.en
+    reason = info.get("reason")
+    zh = lang == "zh"
+    if reason == "no_fact":
+        text = f"没有{info['fact_type']}类事实可匹配" if zh else f"no {info['fact_type']} fact to match"
+    elif reason == "blocked":
+        text = f"被 {info['by']} 排除" if zh else f"blocked by {info['by']}"
+    elif reason == "condition_failed":
+        failed = info.get("failed") or {}
+        field_name = failed.get("field", "?")
+        actual = localise(kb, field_name, failed.get("actual"), lang)
+        required = failed.get("required")
+        if isinstance(required, dict):
+            required = required.get("value")
+        required = localise(kb, field_name, required, lang)
+        if failed.get("missing"):
+            text = (
+                f"{failed.get('fact')} 缺少 {field_name}（未填报或未知）"
+                if zh
+                else f"{failed.get('fact')} has no {field_name} (not answered or unknown)"
+            )
+        else:
+            want, got = render_value(required, None, lang), render_value(actual, None, lang)
+            test = f"{failed.get('fact')}: {field_name} {failed.get('op')} {want}"
+            text = f"{test} 不成立，实际为 {got}" if zh else f"{test} fails, actual {got}"
+    else:
+        text = str(reason)
+    return f"[{rid}] {title}: {text}"
+
+
+def _source_view(kb: KnowledgeBase, sid: str) -> SourceView | None:
+    src = kb.sources.get(sid)
+    if src is None:
+        return None
+    return SourceView(
+        sid,
+        src.title,
+        src.issuer,
+        str(src.year or ""),
+        src.url or src.document_number or "",
+        src.grade.value,
+        Grade(src.grade).provisional,
+    )
+
+
+def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_at: str) -> ReportContext:
+    L = LABELS[lang]
+    ev = plan["evaluation"]
+    trace = plan["trace"]
+    name_key = "zh" if lang == "zh" else "en"
+    cited: set[str] = set()
+    indicators = []
+    for ind in ev["indicators"]:
+        th = []
+        for level, t in ind["thresholds"].items():
+            th.append(
+                ThresholdView(
+                    level_label(level, lang),
+                    f"{t['comparison']} {_fmt(t['value'])}",
+                    t["source"],
+                    t["grade"],
+                    _provisional(t["grade"]),
+                )
+            )
+            cited.update(s for s in str(t["source"]).split(",") if s)
+        cited.update(ind.get("sources", []))
+        instance = ind["instance"]
+        if instance == "mix":
+            instance = "按产量加权" if lang == "zh" else "output-weighted"
+        indicators.append(
+            IndicatorView(
+                ind["key"],
+                ind["name"][name_key] + (f" [{instance}]" if instance else ""),
+                _fmt(ind["value"]),
+                ind["unit"] if ind["kind"] == "quantitative" else "",
+                level_label(ind["level"], lang),
+                ind["level"],
+                th,
+                ind["limiting"],
+                ind["provisional"],
+                ind.get("notes", []),
+            )
+        )
+    steps_with_findings: set[str] = set()
+    findings: list[FindingView] = []
+    leads: dict[str, list[str]] = {}
+    for nid, node in trace.items():
+        for pid in node.get("premises", []):
+            leads.setdefault(pid, []).append(nid)
+    tr = Trace(
+        plan["kb_version"],
+        plan["kb_hash"],
+        plan["input_hash"],
+        {
+            nid: TraceNode(
+                nid,
+                n["type"],
+                n["value"],
+                n.get("rule"),
+                n.get("premises", []),
+                n.get("parameters", []),
+                n.get("derivations", []),
+            )
+            for nid, n in trace.items()
+        },
+    )
+    finding_nodes = [(nid, node) for nid, node in trace.items() if node["type"] == "finding"]
+    for nid, node in sorted(
+        finding_nodes, key=lambda kv: (_SEVERITY_ORDER.get(str(kv[1]["value"].get("severity")), 3), kv[0])
+    ):
+        value = node["value"]
+        fdef = kb.findings.get(value["finding"])
+        rule = kb.rules[node["rule"]]
+        if value.get("subject_step"):
+            steps_with_findings.add(value["subject_step"])
+        params = [
+            ParameterView(
+                p["name"],
+                f"{_fmt(p.get('value'))} {p.get('unit') or ''}".strip(),
+                p.get("source") or "",
+                p.get("grade") or "",
+                _provisional(p.get("grade")),
+            )
+            for p in node.get("parameters", [])
+        ]
+        cited.update(p.source for p in params if p.source)
+        cited.update(rule.sources)
+        subject = value.get("subject", "")
+        for fld in ("subject_step", "subject_indicator", "subject_stream"):
+            if value.get(fld):
+                subject = str(localise(kb, fld, value[fld], lang))
+        findings.append(
+            FindingView(
+                nid,
+                (fdef.title.zh if lang == "zh" else fdef.title.en) if fdef else value["finding"],
+                L.get(value.get("severity", ""), value.get("severity", "")),
+                value.get("severity", ""),
+                subject,
+                _render(kb, tr, nid, lang),
+                node["rule"],
+                rule.title.zh if lang == "zh" else rule.title.en,
+                params,
+                node.get("premises", []),
+                sorted(leads.get(nid, [])),
+            )
+        )
+    recs: dict[str, RecommendationView] = {}
+    for rec in plan["recommendations"]:
+        savings = []
+        for resource, s in rec["savings"].items():
+            if s.get("central") is None:
+                continue
+            savings.append(f"{resource}: {_fmt(s['central'])} {s['unit']} ({_fmt(s['low'])}–{_fmt(s['high'])})")
+        money = rec.get("money") or {}
+        inv = rec.get("investment")
+        model = rec.get("savings_model") or {}
+        cited.update(rec["sources"])
+        if inv:
+            cited.add(inv["source"])
+        for p in model.get("parameters", []):
+            cited.add(p["source"])
+        node_id = next((b for b in rec["because"] if b.startswith("recommendation:")), "")
+        recs[rec["option_id"]] = RecommendationView(
+            rec["option_id"],
+            rec["measure_code"],
+            rec["name"][name_key],
+            rec["category"],
+            ", ".join(str(localise(kb, "step", s, lang)) for s in rec["steps"]) or L["plant_wide"],
+            rec["cost_class"],
+            savings,
+            _fmt(money.get("central"), 0) + " CNY" if money.get("central") else "—",
+            f"{_fmt(inv['low'], 0)}–{_fmt(inv['high'], 0)} CNY ({inv['basis']})" if inv else "—",
+            f"{rec['payback_years']['central']} a" if rec.get("payback_years") else "—",
+            rec["priority"].get("score", 0),
+            ", ".join(f"{k} {v}" for k, v in rec["priority"].get("parts", {}).items()),
+            [(f, _title(kb, trace, f, lang)) for f in rec["findings"]],
+            model.get("missing", []),
+            model.get("assumptions", []),
+            bool(model.get("includes_claims")),
+            rec["qualitative_benefit"][name_key],
+            node_id,
+        )
+    block = ev["blocking"]
+    blocking = [
+        (r["key"], level_label(r["level"], lang), _blocking_target(r, lang)) for r in block.get("indicators", [])
+    ]
+    focus = plan.get("audit_focus") or {}
+    ba_rows = []
+    chart_rows = []
+    projected = {i["key"]: i for i in plan["projected"]["indicators"]}
+    for ind in ev["indicators"]:
+        after = projected.get(ind["key"], {})
+        ba_rows.append(
+            (
+                ind["name"][name_key],
+                _fmt(ind["value"]),
+                _fmt(after.get("value")),
+                level_label(ind["level"], lang),
+                level_label(after.get("level"), lang),
+            )
+        )
+        if ind["kind"] == "quantitative" and ind["value"] is not None and ind["level"] != "not_applicable":
+            chart_rows.append(
+                {
+                    "name": ind["name"][name_key],
+                    "unit": ind["unit"],
+                    "before": ind["value"],
+                    "after": after.get("value"),
+                    "thresholds": {lv: t["value"] for lv, t in ind["thresholds"].items()},
+                }
+            )
+    run = [s for (s,) in [(n["value"].get("step"),) for n in trace.values() if n["type"] == "step"] if s]
+    graph_svg = render_process_svg(
+        kb, build_graph(kb), lang=lang, highlight=sorted(steps_with_findings), vertical=True, only_steps=run
+    )
+    nodes = []
+    for nid, node in sorted(trace.items()):
+        if node["type"] in ("finding", "recommendation", "constraint", "enterprise", "step", "indicator", "stream"):
+            values = [
+                (k, render_value(localise(kb, k, v, lang), None, lang))
+                for k, v in sorted(node["value"].items())
+                if not isinstance(v, list) or len(v) <= 8
+            ]
+            label = _title(kb, trace, nid, lang)
+            nodes.append(
+                NodeView(
+                    nid,
+                    node["type"],
+                    label,
+                    node.get("rule") or "",
+                    values[:40],
+                    node.get("premises", []),
+                    [
+                        ParameterView(
+                            p["name"],
+                            _fmt(p.get("value")),
+                            p.get("source") or "",
+                            p.get("grade") or "",
+                            _provisional(p.get("grade")),
+                        )
+                        for p in node.get("parameters", [])
+                    ],
+                )
+            )
+    sources = [v for v in (_source_view(kb, s) for s in sorted(cited)) if v is not None]
+    return ReportContext(
+        lang=lang,
+        L=L,
+        enterprise=plan["enterprise"],
+        year=plan["year"],
+        kb_version=plan["kb_version"],
+        kb_hash=plan["kb_hash"],
+        input_hash=plan["input_hash"],
+        generated_at=generated_at,
+        benchmark_name=ev["benchmark_set"]["name"][name_key],
+        n_note=ev["benchmark_set"]["n_note"][name_key],
+        overall_level=level_label(ev["overall_level"], lang),
+        overall_best=level_label(ev["overall_level_range"]["best"], lang),
+        determined=ev["determined"],
+        indices=[(k, _fmt(v)) for k, v in ev["indices"].items()],
+        indicators=indicators,
+        blocking_level=level_label(block.get("next_level"), lang) if block.get("next_level") else "",
+        blocking_gap=_fmt(block.get("index_gap")),
+        blocking=blocking,
+        insufficient=ev["data_quality"]["insufficient_data"],
+        missing_inputs=ev["data_quality"]["missing_inputs"],
+        warnings=[f"{w['path']}: {w['message']}" for w in ev["data_quality"]["warnings"]],
+        graph_svg=graph_svg,
+        findings=findings,
+        no_low=[recs[o] for o in plan["groups"]["no_low_cost"]],
+        medium_high=[recs[o] for o in plan["groups"]["medium_high_cost"]],
+        resolution=[f"{r['option']}: {r['action']} — {r['reason']}" for r in plan["resolution"]],
+        focus=[
+            (str(r["area"]), str(r["total"]), ", ".join(f"{k} {v}" for k, v in r["scores"].items()))
+            for r in focus.get("ranking", [])
+        ],
+        focus_note=str(focus.get("method", "")),
+        targets=[
+            (
+                t["indicator"],
+                f"{_fmt(t['now']['value'])} ({level_label(t['now']['level'], lang)})",
+                f"{_fmt(t['after_no_low_cost']['value'])} ({level_label(t['after_no_low_cost']['level'], lang)})",
+                f"{_fmt(t['after_all']['value'])} ({level_label(t['after_all']['level'], lang)})",
+            )
+            for t in plan["targets"]
+        ],
+        before_after_svg=before_after_svg(chart_rows, lang),
+        before_after=ba_rows,
+        projected_level=level_label(plan["projected"]["overall_level"], lang),
+        why_not=[_why_not_line(kb, rid, info, lang) for rid, info in sorted(plan["not_fired"].items())],
+        nodes=nodes,
+        sources=sources,
+    )
+
+
+def _title(kb: KnowledgeBase, trace: dict[str, Any], nid: str, lang: str) -> str:
+    node = trace.get(nid)
+    if node is None:
+        return nid
+    value = node["value"]
+    if node["type"] == "finding" and value.get("finding") in kb.findings:
+        t = kb.findings[value["finding"]].title
+        return t.zh if lang == "zh" else t.en
+    if node["type"] == "recommendation" and value.get("option") in kb.options:
+        t = kb.options[value["option"]].name
+        return t.zh if lang == "zh" else t.en
+    if node["type"] == "step":
+        return str(localise(kb, "step", value.get("step"), lang))
+    if node["type"] == "indicator":
+        return str(localise(kb, "indicator", value.get("indicator"), lang)) + (
+            f" [{value.get('instance')}]" if value.get("instance") else ""
+        )
+    if node["type"] == "stream":
+        return str(localise(kb, "stream", value.get("stream"), lang))
+    return nid
+
+
+def _blocking_target(row: dict[str, Any], lang: str) -> str:
+    nl = row.get("next_level") or {}
+    if "target" in nl:
+        return f"{nl['comparison']} {_fmt(nl['target'])}"
+    unmet = nl.get("unmet") or []
+    return ", ".join(str(u["subject"]) for u in unmet[:3])

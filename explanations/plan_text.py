@@ -1,0 +1,137 @@
+"""The plan as text for people, in Chinese or English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from explanations.evaluation_text import _level, _num
+
+__all__ = ["render_plan_text"]
+
+_RES = {
+    "zh": {
+        "fresh_water_m3": "新鲜水",
+        "wastewater_m3": "废水",
+        "electricity_kwh": "电",
+        "copper_in_wastewater_kg": "废水中铜",
+        "cod_in_wastewater_kg": "废水中COD",
+        "hazardous_waste_t": "危险废物",
+        "chemicals_t": "化学品",
+        "copper_recovered_kg": "回收铜",
+        "co2_t": "二氧化碳",
+    },
+    "en": {
+        "fresh_water_m3": "fresh water",
+        "wastewater_m3": "wastewater",
+        "electricity_kwh": "electricity",
+        "copper_in_wastewater_kg": "Cu in wastewater",
+        "cod_in_wastewater_kg": "COD in wastewater",
+        "hazardous_waste_t": "hazardous waste",
+        "chemicals_t": "chemicals",
+        "copper_recovered_kg": "copper recovered",
+        "co2_t": "CO2",
+    },
+}
+
+
+def _savings(rec: dict[str, Any], lang: str) -> str:
+    parts = []
+    for resource, value in rec["savings"].items():
+        if "central" not in value or value.get("central") is None:
+            continue
+        parts.append(
+            f"{_RES[lang].get(resource, resource)} {_num(value['central'])} {value['unit']}"
+            f" ({_num(value['low'])}–{_num(value['high'])})"
+        )
+    return "; ".join(parts)
+
+
+def render_plan_text(plan: dict[str, Any], lang: str = "zh") -> str:
+    zh = lang == "zh"
+    ev, proj = plan["evaluation"], plan["projected"]
+    ent = plan["enterprise"]
+    lines = [
+        ("清洁生产方案：" if zh else "Cleaner-production plan: ") + f"{ent['name']} ({ent['id']}), {plan['year']}",
+        f"kb {plan['kb_version']} {plan['kb_hash'][:19]}…  input {plan['input_hash'][:19]}…",
+        "",
+        ("现状等级：" if zh else "Level now: ")
+        + _level(ev["overall_level"], lang)
+        + "  "
+        + "  ".join(f"{k} {_num(v)}" for k, v in ev["indices"].items()),
+        ("实施无/低费方案后：" if zh else "After the no/low-cost options: ")
+        + _level(plan["projected_no_low_cost"]["overall_level"], lang)
+        + "  "
+        + "  ".join(f"{k} {_num(v)}" for k, v in plan["projected_no_low_cost"]["indices"].items()),
+        ("全部方案实施后（预测）：" if zh else "After all options (projected): ")
+        + _level(proj["overall_level"], lang)
+        + "  "
+        + "  ".join(f"{k} {_num(v)}" for k, v in proj["indices"].items()),
+    ]
+    focus = plan.get("audit_focus") or {}
+    if focus.get("ranking"):
+        lines.append("")
+        lines.append(
+            ("审核重点（权重总和计分排序）：" if zh else "Audit focus (weighted-sum ranking): ") + str(focus["focus"])
+        )
+        for row in focus["ranking"][:5]:
+            lines.append(f"  {row['area']}: {row['total']}  " + ", ".join(f"{k}={v}" for k, v in row["scores"].items()))
+        if focus.get("left_out"):
+            lines.append(("  未计入（无数据）：" if zh else "  left out (no data): ") + ", ".join(focus["left_out"]))
+    by_id = {r["option_id"]: r for r in plan["recommendations"]}
+    for group, title in (
+        ("no_low_cost", ("无/低费方案（立即实施）", "No/low-cost options (do now)")),
+        ("medium_high_cost", ("中/高费方案（需可行性分析）", "Medium/high-cost options (feasibility analysis)")),
+    ):
+        ids = plan["groups"][group]
+        lines.append("")
+        lines.append((title[0] if zh else title[1]) + f" — {len(ids)}")
+        for oid in ids:
+            rec = by_id[oid]
+            name = rec["name"]["zh" if zh else "en"]
+            steps = ", ".join(rec["steps"]) or ("全厂" if zh else "plant-wide")
+            pr = rec["priority"]
+            lines.append(f"  [{pr['score']:>2}] {rec['measure_code']} {name}  ({steps})")
+            saving = _savings(rec, lang)
+            if saving:
+                lines.append(("       年节约：" if zh else "       saves/a: ") + saving)
+            if rec.get("money") and rec["money"].get("central"):
+                lines.append(("       年效益：" if zh else "       worth/a: ") + f"{_num(rec['money']['central'])} CNY")
+            if rec.get("investment"):
+                inv = rec["investment"]
+                lines.append(
+                    ("       投资：" if zh else "       investment: ")
+                    + f"{_num(inv['low'])}–{_num(inv['high'])} CNY"
+                    + (
+                        f"; {'回收期' if zh else 'payback'} {rec['payback_years']['central']} a"
+                        if rec["payback_years"]
+                        else ""
+                    )
+                )
+            lines.append(
+                ("       优先级构成：" if zh else "       priority parts: ")
+                + ", ".join(f"{k} {v}" for k, v in pr.get("parts", {}).items())
+            )
+            if rec["findings"]:
+                lines.append(
+                    ("       依据：" if zh else "       because: ")
+                    + ", ".join(rec["findings"][:3])
+                    + (" …" if len(rec["findings"]) > 3 else "")
+                )
+            missing = (rec.get("savings_model") or {}).get("missing") or []
+            if missing:
+                lines.append(("       需补充数据：" if zh else "       to quantify, supply: ") + "; ".join(missing))
+    if plan["resolution"]:
+        lines.append("")
+        lines.append("方案取舍：" if zh else "Conflicts and prerequisites:")
+        for row in plan["resolution"]:
+            lines.append(f"  - {row['option']}: {row['action']} — {row['reason']}")
+    if plan["targets"]:
+        lines.append("")
+        lines.append("清洁生产目标（预测）：" if zh else "Cleaner-production targets (projected):")
+        for t in plan["targets"]:
+            lines.append(
+                f"  {t['indicator']}: {_num(t['now']['value'])} {t['unit']} ({_level(t['now']['level'], lang)}) → "
+                f"{_num(t['after_no_low_cost']['value'])} ({_level(str(t['after_no_low_cost']['level']), lang)}) → "
+                f"{_num(t['after_all']['value'])} ({_level(str(t['after_all']['level']), lang)})"
+            )
+    return "\n".join(lines) + "\n"
