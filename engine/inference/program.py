@@ -22,7 +22,7 @@ __all__ = [
     "CompiledRule",
     "Program",
     "RuleCycleError",
-    "binding_key",
+    "binding_keys",
     "compile_program",
     "conclude",
     "strata",
@@ -32,9 +32,13 @@ GATE = "gate"  # name of the stratum gate fact type and id prefix
 GATE_KEY = "g__gate"  # its binding key in compiled rules
 
 
-def binding_key(name: str) -> str:
-    """durable_rules binding keys are prefixed: its closures reserve names such as ``s`` and ``m``."""
-    return f"b__{name}"
+def binding_keys(rule: Rule) -> dict[str, str]:
+    """durable_rules keys of a rule's bindings: by position (``b0``, ``b1``, ... and ``u0`` for ``unless``), never
+    the author's names, because its closures reserve names such as ``s`` and ``m``, and because positional keys
+    let identical joins of different rules share one alpha node (its alpha stack holds only 64 entries)."""
+    keys = {p.as_: f"b{i}" for i, p in enumerate(rule.when)}
+    keys.update({p.as_: f"u{i}" for i, p in enumerate(rule.unless)})
+    return keys
 
 
 FACT_TYPES = ("enterprise", "step", "indicator", "stream", "finding", "recommendation", "constraint", "gate")
@@ -54,12 +58,29 @@ class CompiledRule:
 
 
 @dataclass(frozen=True)
+class Chunk:
+    """One durable_rules ruleset: a slice of one stratum's rules (rules of a stratum never read each other's
+    conclusions, so they can run in separate sessions)."""
+
+    name: str
+    stratum: int
+    rules: tuple[str, ...]
+    definition: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Program:
     name: str
     kb_hash: str
     rules: dict[str, CompiledRule]
     strata: list[list[str]]
-    definition: dict[str, Any]
+    chunks: list[Chunk]
+
+
+# Rules per durable_rules ruleset. Its alpha network walks a fixed 64-entry stack (events.c MAX_STACK_SIZE) and
+# fails with error 303 when a fact matches too many alpha nodes at once, leaving a state that crashes on
+# delete_state (measured with 285 rules in one ruleset). Small rulesets keep every fact's branching low.
+CHUNK_SIZE = 40
 
 
 def _produced_by(kb: KnowledgeBase) -> dict[tuple[str, str], list[str]]:
@@ -123,65 +144,118 @@ def strata(kb: KnowledgeBase) -> dict[str, int]:
 # --- durable_rules JSON ----------------------------------------------------------------------------------------
 
 
-def _test_json(test: FieldTest) -> dict[str, Any]:
+def _test_json(test: FieldTest, keys: dict[str, str]) -> dict[str, Any]:
+    """One test as durable_rules JSON. A test on a property the fact lacks never matches (the alpha network only
+    visits a fact's own properties), which is the plain evaluator's semantics too, so no ``$ex`` guard is added:
+    each extra alpha node costs room on durable_rules' fixed 64-entry alpha stack (error 303)."""
     f = test.field
-    present = {"$ex": {f: 1}}
     if test.op == "present":
-        return present
+        return {"$ex": {f: 1}}
     if test.op == "absent":
         return {"$nex": {f: 1}}
     if test.ref is not None:
         name, _, other = test.ref.partition(".")
-        ref = {binding_key(name): other}
+        ref = {keys[name]: other}
         op = {"eq": None, "ne": "$neq", "gt": "$gt", "ge": "$gte", "lt": "$lt", "le": "$lte"}[test.op]
-        return {"$and": [present, {f: ref} if op is None else {op: {f: ref}}]}
+        return {f: ref} if op is None else {op: {f: ref}}
     if test.op == "eq":
-        return {"$and": [present, {f: test.value}]}
+        return {f: test.value}
     if test.op == "ne":
-        return {"$and": [present, {"$neq": {f: test.value}}]}
+        return {"$neq": {f: test.value}}
     if test.op == "in":
-        return {"$and": [present, {"$or": [{f: v} for v in test.value]}]}
+        return {"$or": [{f: v} for v in test.value]}
     if test.op == "not_in":
-        return {"$and": [present, *({"$neq": {f: v}} for v in test.value)]}
+        return {"$and": [{"$neq": {f: v}} for v in test.value]}
     if test.op == "contains":
-        return {"$and": [present, {"$iany": {f: {"$i": test.value}}}]}
+        return {"$iany": {f: {"$i": test.value}}}
     op = {"gt": "$gt", "ge": "$gte", "lt": "$lt", "le": "$lte"}[test.op]
-    return {"$and": [present, {op: {f: test.value}}]}
+    return {op: {f: test.value}}
 
 
-def _match_json(match: Match) -> dict[str, Any]:
+def _match_json(match: Match, keys: dict[str, str]) -> dict[str, Any]:
     if isinstance(match, MatchAll):
-        return {"$and": [_match_json(m) for m in match.all]}
+        return {"$and": [_match_json(m, keys) for m in _ordered(match.all)]}
     if isinstance(match, MatchAny):
-        return {"$or": [_match_json(m) for m in match.any]}
-    return _test_json(match)
+        return {"$or": [_match_json(m, keys) for m in match.any]}
+    return _test_json(match, keys)
 
 
-def _pattern_json(pattern: Pattern) -> dict[str, Any]:
+_KEY_FIELDS = frozenset(
+    {
+        "indicator",
+        "step",
+        "family",
+        "finding",
+        "option",
+        "stream",
+        "subject_step",
+        "subject_family",
+        "subject_indicator",
+        "subject_stream",
+        "level",
+    }
+)
+
+
+def _selectivity(item: Match) -> int:
+    """Order of the tests of a pattern. Selective equality tests first, so that durable_rules' alpha network
+    branches on few nodes per fact (its alpha stack holds 64 entries: error 303); joins (refs) before any group
+    (``in``, ``not_in``, any, all), because durable_rules ignores a join that follows a group (measured)."""
+    if not isinstance(item, FieldTest):
+        return 9
+    if item.ref is not None:
+        return 6
+    if item.op == "eq" and isinstance(item.value, str):
+        return 0 if item.field in _KEY_FIELDS else 1
+    if item.op == "eq":
+        return 2
+    if item.op in ("gt", "ge", "lt", "le"):
+        return 3
+    if item.op in ("ne", "contains"):
+        return 4
+    if item.op in ("present", "absent"):
+        return 5
+    return 9  # in, not_in compile to groups
+
+
+def _ordered(items: list[Match]) -> list[Match]:
+    return sorted(items, key=_selectivity)
+
+
+def _pattern_json(pattern: Pattern, keys: dict[str, str]) -> dict[str, Any]:
     parts: list[dict[str, Any]] = [{"type": pattern.fact}]
-    if pattern.match is not None:
-        parts.append(_match_json(pattern.match))
+    if isinstance(pattern.match, MatchAll):
+        parts += [_match_json(m, keys) for m in _ordered(pattern.match.all)]
+    elif pattern.match is not None:
+        parts.append(_match_json(pattern.match, keys))
     return {"$and": parts}
 
 
-def _rule_json(rule: Rule, stratum: int) -> dict[str, Any]:
-    terms: list[dict[str, Any]] = [{GATE_KEY: {"$and": [{"type": GATE}, {"stratum": stratum}]}}]
-    terms += [{binding_key(p.as_): _pattern_json(p)} for p in rule.when]
-    terms += [{f"{binding_key(p.as_)}$not": _pattern_json(p)} for p in rule.unless]
+def _rule_json(rule: Rule) -> dict[str, Any]:
+    terms: list[dict[str, Any]] = [{GATE_KEY: {"type": GATE}}]
+    keys = binding_keys(rule)
+    terms += [{keys[p.as_]: _pattern_json(p, keys)} for p in rule.when]
+    terms += [{f"{keys[p.as_]}$not": _pattern_json(p, keys)} for p in rule.unless]
     return {"all": terms, "pri": rule.priority, "run": f"rule:{rule.id}"}
 
 
 def compile_program(kb: KnowledgeBase) -> Program:
     levels = strata(kb)
-    name = f"smart_audit_{kb.version.short_hash}"
-    compiled = {rid: CompiledRule(rule, levels[rid], _rule_json(rule, levels[rid])) for rid, rule in kb.rules.items()}
-    definition: dict[str, Any] = {rid: c.definition for rid, c in sorted(compiled.items())}
-    # every fact must match some rule, or durable_rules raises MessageNotHandledException (and keeps the others)
-    for fact_type in FACT_TYPES:
-        definition[f"sink_{fact_type}"] = {"all": [{"m": {"type": fact_type}}], "pri": 999, "run": "sink"}
+    base = f"smart_audit_{kb.version.short_hash}"
+    compiled = {rid: CompiledRule(rule, levels[rid], _rule_json(rule)) for rid, rule in kb.rules.items()}
     depth = max(levels.values(), default=-1) + 1
     by_stratum = [sorted(r for r, lv in levels.items() if lv == k) for k in range(depth)]
-    return Program(name, kb.version.hash, compiled, by_stratum, {name: definition})
+    chunks = []
+    for k, rule_ids in enumerate(by_stratum):
+        for start in range(0, len(rule_ids), CHUNK_SIZE):
+            part = tuple(rule_ids[start : start + CHUNK_SIZE])
+            definition: dict[str, Any] = {rid: compiled[rid].definition for rid in part}
+            # every fact must match some rule, or durable_rules raises MessageNotHandledException
+            for fact_type in FACT_TYPES:
+                definition[f"sink_{fact_type}"] = {"all": [{"m": {"type": fact_type}}], "pri": 999, "run": "sink"}
+            name = f"{base}_s{k}_c{start // CHUNK_SIZE}"
+            chunks.append(Chunk(name, k, part, {name: definition}))
+    return Program(base, kb.version.hash, compiled, by_stratum, chunks)
 
 
 # --- conclusions ------------------------------------------------------------------------------------------------

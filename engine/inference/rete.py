@@ -29,7 +29,7 @@ from durable.engine import Host
 
 from engine.errors import SmartAuditError
 from engine.inference.plain import Firing
-from engine.inference.program import GATE, Program, binding_key, conclude, merge_conclusions
+from engine.inference.program import GATE, Program, binding_keys, conclude, merge_conclusions
 
 __all__ = ["InferenceEngineError", "run_durable"]
 
@@ -85,7 +85,8 @@ def _make_action(rule_id: str) -> Callable[[Any], None]:
         try:
             compiled = session.program.rules[rule_id]
             matched = c._m  # the facts of this firing by binding key (Closure attributes would shadow names)
-            bound = {p.as_: dict(matched[binding_key(p.as_)]) for p in compiled.rule.when}
+            keys = binding_keys(compiled.rule)
+            bound = {p.as_: dict(matched[keys[p.as_]]) for p in compiled.rule.when}
             for fact in bound.values():
                 fact.pop("sid", None)
             conclusion = conclude(compiled.rule, bound)
@@ -98,14 +99,15 @@ def _make_action(rule_id: str) -> Callable[[Any], None]:
 
 
 def _register(program: Program) -> None:
-    if program.name in _REGISTERED:
+    if program.kb_hash in _REGISTERED:
         return
     host = _host()
     for rid in program.rules:
         host.actions[f"rule:{rid}"] = _make_action(rid)
-    # durable_rules mutates the definitions it is given (it pops 'run'): hand it a copy
-    host.set_rulesets(copy.deepcopy(program.definition))
-    _REGISTERED[program.name] = program
+    for chunk in program.chunks:
+        # durable_rules mutates the definitions it is given (it pops 'run'): hand it a copy
+        host.set_rulesets(copy.deepcopy(chunk.definition))
+    _REGISTERED[program.kb_hash] = program
 
 
 def _readable(fact: dict[str, Any]) -> None:
@@ -119,6 +121,18 @@ def _readable(fact: dict[str, Any]) -> None:
                     raise InferenceEngineError(f"fact {fact.get('id')}: {key} = {text} cannot be read by durable_rules")
 
 
+def _call(method: Callable[..., Any], *args: Any) -> Any:
+    """A host call; durable_rules' own errors (e.g. 303, its fixed alpha stack exceeded) become ours."""
+    try:
+        return method(*args)
+    except InferenceEngineError:
+        raise
+    except Exception as exc:
+        if type(exc).__module__ == "durable.engine" or "error code" in str(exc):
+            raise InferenceEngineError(f"durable_rules: {exc}") from exc
+        raise
+
+
 def _check(state: Any, session: _Session) -> None:
     if session.errors:
         raise InferenceEngineError("; ".join(session.errors))
@@ -127,33 +141,51 @@ def _check(state: Any, session: _Session) -> None:
 
 
 def run_durable(program: Program, base: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Firing]]:
-    """Assert the base facts, open the strata one by one, and return the conclusions and every firing."""
+    """Run the strata in order; within a stratum, each ruleset chunk in its own session over all facts so far.
+
+    In a session the facts are asserted first and a gate fact opens the rules, so that an ``unless`` never fires
+    on a fact of the batch that has not arrived yet. A stratum's conclusions join the facts together, merged so
+    that the result does not depend on the order of the firings.
+    """
     with _LOCK:
         _register(program)
-        host = _host()
-        sid = str(next(_SID))
-        session = _Session(program, {f["id"] for f in base})
-        _SESSIONS[sid] = session
-        try:
-            for fact in base:
-                _readable(fact)
-            if base:
-                state = host.assert_facts(program.name, [{**f, "sid": sid} for f in base])
-                _check(state, session)
-            for k in range(len(program.strata)):
-                state = host.assert_fact(program.name, {"type": "gate", "id": f"{GATE}:{k}", "stratum": k, "sid": sid})
-                _check(state, session)
-                # no rule of stratum k reads a stratum-k conclusion: assert them together once the stratum is done,
-                # merged so that the result does not depend on the order of the firings
-                new = merge_conclusions(session.produced, session.known)
-                session.produced.clear()
-                session.known.update(c["id"] for c in new)
-                session.conclusions.extend(new)
-                if new:
-                    state = host.assert_facts(program.name, [{**c, "sid": sid} for c in new])
-                    _check(state, session)
-            return list(session.conclusions), list(session.firings)
-        finally:
-            del _SESSIONS[sid]
+        for fact in base:
+            _readable(fact)
+        facts = [dict(f) for f in base]
+        known = {f["id"] for f in base}
+        conclusions: list[dict[str, Any]] = []
+        firings: list[Firing] = []
+        for k in range(len(program.strata)):
+            produced: list[dict[str, Any]] = []
+            for chunk in (c for c in program.chunks if c.stratum == k):
+                session = _session(program, chunk.name, facts, known)
+                produced.extend(session.produced)
+                firings.extend(session.firings)
+            new = merge_conclusions(produced, known)
+            known.update(c["id"] for c in new)
+            conclusions.extend(new)
+            facts.extend(new)
+        return conclusions, firings
+
+
+def _session(program: Program, ruleset: str, facts: list[dict[str, Any]], known: set[str]) -> _Session:
+    host = _host()
+    sid = str(next(_SID))
+    session = _Session(program, set(known))
+    _SESSIONS[sid] = session
+    failed = False
+    try:
+        if facts:
+            _check(_call(host.assert_facts, ruleset, [{**f, "sid": sid} for f in facts]), session)
+        _check(_call(host.assert_fact, ruleset, {"type": GATE, "id": GATE, "sid": sid}), session)
+        return session
+    except InferenceEngineError:
+        failed = True
+        raise
+    finally:
+        del _SESSIONS[sid]
+        if not failed:
             with contextlib.suppress(Exception):  # nothing was stored for this sid
-                host.delete_state(program.name, sid)
+                host.delete_state(ruleset, sid)
+        # after an engine error durable_rules' state of the session may be corrupt, and delete_state then
+        # crashes the process: that session's state is left behind (a leak, not a crash)

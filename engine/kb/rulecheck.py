@@ -125,6 +125,15 @@ def check_rules(kb: KnowledgeBase) -> list[KbIssue]:
     return issues
 
 
+def _nested_refs(match: Match | None, top: bool = True) -> list[str]:
+    """Refs inside any/all groups (durable_rules ignores such joins)."""
+    if match is None or isinstance(match, FieldTest):
+        return [] if top or match is None or match.ref is None else [match.field]
+    parts = match.all if isinstance(match, MatchAll) else match.any
+    nested = isinstance(match, MatchAny) or not top
+    return [f for part in parts for f in _nested_refs(part, top=not nested and isinstance(match, MatchAll))]
+
+
 def _check_pattern(
     kb: KnowledgeBase,
     schema: dict[str, dict[str, FieldSpec]],
@@ -135,6 +144,12 @@ def _check_pattern(
     add: Any,
 ) -> None:
     fields = schema[pattern.fact]
+    for name in _nested_refs(pattern.match):
+        add(
+            f"{ppath}.match[{name}]",
+            "a ref must be a top-level test of its pattern, not inside any/all groups",
+            "move the join to the pattern's top-level all (durable_rules ignores nested joins)",
+        )
     indicator = _fixed_indicator(pattern)
     if indicator is not None and indicator not in kb.indicators:
         close = did_you_mean(indicator, kb.indicators)
