@@ -357,6 +357,10 @@ def build_parser() -> argparse.ArgumentParser:
     manual.add_argument("--schema", action="store_true", help="print the JSON Schema of the self-inspection")
     manual.add_argument("-o", "--output", help="write to this file instead of standard output")
     manual.set_defaults(func=cmd_manual)
+
+    from api._cli_service import add_service_commands  # serve, keys, db: the HTTP service
+
+    add_service_commands(sub, common)
     return parser
 
 

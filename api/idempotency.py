@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.access import Principal
@@ -59,6 +60,18 @@ class Idempotency:
                 errors=[issue("header.idempotency-key", "idempotency_key_reused", "used before for another request")],
             )
         return record
+
+    def commit(self, session: Session) -> str | None:
+        """Commit; if a concurrent call with the same key won the race, roll back and return what it created."""
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            previous = self.previous(session)
+            if previous is None:
+                raise
+            return previous.resource_id
+        return None
 
     def remember(self, session: Session, status: int, resource_type: str, resource_id: str) -> None:
         """Add the record of this call to the session (committed with what it created)."""

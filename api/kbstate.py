@@ -16,13 +16,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from api.orm import utcnow
 from engine.errors import KnowledgeBaseError, SmartAuditError
 from engine.graph import ProcessGraph, build_graph
 from engine.inference.run import program_for
 from engine.kb.loader import KnowledgeBase, default_kb_path, load_kb
 from engine.kb.summary import check_graph
-
-from api.orm import utcnow
 
 __all__ = ["KbHolder", "LoadReport", "LoadedKb"]
 
@@ -78,9 +77,14 @@ class KbHolder:
         self.current: LoadedKb | None = None
         self.loading = False
         self.last_report: LoadReport | None = None
+        self.loader: threading.Thread | None = None  # the background load, if one was started
 
     def by_hash(self, kb_hash: str) -> LoadedKb | None:
         return self._history.get(kb_hash)
+
+    def in_memory(self) -> list[LoadedKb]:
+        """The knowledge bases kept for exact replays, oldest first."""
+        return list(self._history.values())
 
     def load(self, path: Path | str | None = None) -> LoadReport:
         """Load the knowledge base at ``path`` (default: the configured one) beside the current one."""
@@ -121,6 +125,6 @@ class KbHolder:
 
     def load_in_background(self) -> threading.Thread:
         self.loading = True
-        thread = threading.Thread(target=self.load, name="smart-audit-kb-load", daemon=True)
-        thread.start()
-        return thread
+        self.loader = threading.Thread(target=self.load, name="smart-audit-kb-load", daemon=True)
+        self.loader.start()
+        return self.loader

@@ -42,7 +42,11 @@ _VERIFIED_LOCK = threading.Lock()
 
 
 class KeyRequestError(ValueError):
-    """A key cannot be created or revoked as asked (the message says why)."""
+    """A key cannot be created or revoked as asked: ``field`` names the input at fault, the message says why."""
+
+    def __init__(self, message: str, field: str = "name") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -140,13 +144,15 @@ def create_key(
     if not name:
         raise KeyRequestError("a key needs a name (who or what holds it)")
     if role is Role.enterprise and not enterprise_id:
-        raise KeyRequestError("an enterprise key needs --enterprise ID")
+        raise KeyRequestError("an enterprise key needs an enterprise id (--enterprise ID)", "enterprise_id")
     if role is not Role.enterprise and enterprise_id:
-        raise KeyRequestError(f"only enterprise keys are bound to an enterprise, not {role.value} keys")
+        raise KeyRequestError(
+            f"only enterprise keys are bound to an enterprise, not {role.value} keys", "enterprise_id"
+        )
     if role is Role.auditor and not districts:
-        raise KeyRequestError("an auditor key needs at least one --district")
+        raise KeyRequestError("an auditor key needs at least one district (--district D)", "districts")
     if role is not Role.auditor and districts:
-        raise KeyRequestError(f"only auditor keys are bound to districts, not {role.value} keys")
+        raise KeyRequestError(f"only auditor keys are bound to districts, not {role.value} keys", "districts")
     prefix = secrets.token_hex(5)
     while session.scalars(select(ApiKey.id).where(ApiKey.prefix == prefix)).first() is not None:
         prefix = secrets.token_hex(5)  # pragma: no cover - 1 in 10^12
@@ -177,7 +183,7 @@ def revoke_key(session: Session, key_id: str) -> ApiKey:
     """Mark a key revoked (the caller commits); revoking twice keeps the first time."""
     record = session.get(ApiKey, key_id)
     if record is None:
-        raise KeyRequestError(f"there is no key {key_id!r}")
+        raise KeyRequestError(f"there is no key {key_id!r}", "key_id")
     if record.revoked_at is None:
         record.revoked_at = utcnow()
     return record

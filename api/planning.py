@@ -11,14 +11,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from api.kbstate import LoadedKb
+from api.problems import ProblemError, issue
 from engine.errors import UnknownIdError, did_you_mean
 from engine.evaluate.evaluation import evaluate, input_hash
 from engine.intake.model import SelfInspection
 from engine.intake.validate import SelfInspectionInvalid, ValidatedInspection, parse_self_inspection
 from engine.plan.build import build_plan
-
-from api.kbstate import LoadedKb
-from api.problems import ProblemError, issue
 
 __all__ = [
     "BuiltPlan",
@@ -44,8 +43,9 @@ def _prefixed(prefix: str, path: str) -> str:
     return prefix.rstrip(".") if path == "(root)" else prefix + path
 
 
-def validate(loaded: LoadedKb, raw: Any, *, prefix: str = "") -> ValidatedInspection:
-    """Parse and validate a self-inspection against the knowledge base; 422 with every error if invalid."""
+def validate(loaded: LoadedKb, raw: Any, *, prefix: str = "", stored: str | None = None) -> ValidatedInspection:
+    """Parse and validate a self-inspection against the knowledge base; 422 with every error if invalid.
+    ``stored`` names a stored self-inspection being validated again (against a newer knowledge base)."""
     try:
         return parse_self_inspection(loaded.kb, raw)
     except SelfInspectionInvalid as exc:
@@ -53,11 +53,17 @@ def validate(loaded: LoadedKb, raw: Any, *, prefix: str = "") -> ValidatedInspec
         warnings = [issue(_prefixed(prefix, w.path), w.rule, w.message) for w in exc.warnings]
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        detail = (
+            f"the stored self-inspection {stored} does not validate against knowledge base {loaded.version}: "
+            f"{first['path']}: {first['message']}{more}"
+            if stored
+            else f"{first['path']}: {first['message']}{more}; nothing of it was accepted"
+        )
         raise ProblemError(
             422,
             "self-inspection-invalid",
             "Self-inspection invalid",
-            f"{first['path']}: {first['message']}{more}; nothing of it was accepted",
+            detail,
             errors=errors,
             warnings=warnings,
         ) from exc

@@ -7,21 +7,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request, Response
 from pydantic import WithJsonSchema
-from sqlalchemy.exc import IntegrityError
 
-from api import planning, store
-from api.access import Principal
+from api import planning, records, store
 from api.deps import FiltersDep, IdempotencyKeyDep, KbDep, PageDep, ReaderDep, SessionDep, SubmitterDep
 from api.idempotency import REPLAYED_HEADER, Idempotency
-from api.kbstate import LoadedKb
 from api.middleware import RESOURCE_SCOPE_KEY
 from api.openapi_examples import self_inspection_examples
-from api.orm import SelfInspectionRecord, new_id, utcnow
-from api.problems import ProblemError, issue
+from api.orm import SelfInspectionRecord
 from api.schemas.common import Page, problem_responses
 from api.schemas.inspections import SelfInspectionOut, SelfInspectionSummary
 
-__all__ = ["inspection_out", "new_inspection", "router", "submit_scope"]
+__all__ = ["inspection_out", "router"]
 
 router = APIRouter(prefix="/v1/self-inspections", tags=["self-inspections"], responses=problem_responses(401, 403))
 
@@ -57,44 +53,6 @@ def inspection_out(record: SelfInspectionRecord) -> SelfInspectionOut:
     )
 
 
-def submit_scope(caller: Principal, enterprise_id: str, *, prefix: str = "") -> None:
-    """403 unless the caller may submit for this enterprise (enterprise keys: their own only)."""
-    if not caller.may_submit_for(enterprise_id):
-        raise ProblemError(
-            403,
-            "forbidden",
-            "Forbidden for this enterprise",
-            f"this key submits for enterprise {caller.enterprise_id!r} only, not {enterprise_id!r}",
-            errors=[issue(f"{prefix}enterprise.id", "enterprise_scope", "not the key's enterprise")],
-        )
-
-
-def new_inspection(
-    loaded: LoadedKb,
-    caller: Principal,
-    raw: Any,
-    validated: planning.ValidatedInspection,
-    level: str | None,
-) -> SelfInspectionRecord:
-    si = validated.inspection
-    return SelfInspectionRecord(
-        id=new_id("si"),
-        enterprise_id=si.enterprise.id,
-        enterprise_name=si.enterprise.name,
-        district=si.enterprise.district,
-        year=si.latest.year,
-        reporting_years=list(si.reporting_years),
-        level=level,
-        kb_version=loaded.version,
-        kb_hash=loaded.hash,
-        input_hash=planning.input_hash(si),
-        data_json=planning.canonical_json(raw),
-        warnings=planning.warnings_of(validated),
-        created_by=caller.key_id,
-        created_at=utcnow(),
-    )
-
-
 def _answer(request: Request, response: Response, record: SelfInspectionRecord, *, replayed: bool) -> SelfInspectionOut:
     location = f"/v1/self-inspections/{record.id}"
     response.headers["Location"] = location
@@ -119,25 +77,19 @@ def submit_self_inspection(
     session: SessionDep,
     idempotency_key: IdempotencyKeyDep = None,
 ) -> SelfInspectionOut:
-    """Submit a self-inspection: validated against the knowledge base (nothing is stored if invalid), evaluated, stored."""
+    """Submit a self-inspection: validated (nothing is stored if invalid), evaluated and stored."""
     idem = Idempotency(caller, idempotency_key, "POST", request.url.path, payload)
     previous = idem.previous(session)
     if previous is not None:
         return _answer(request, response, session.get_one(SelfInspectionRecord, previous.resource_id), replayed=True)
     validated = planning.validate(loaded, payload)
-    submit_scope(caller, validated.inspection.enterprise.id)
-    record = new_inspection(loaded, caller, payload, validated, planning.level_of(loaded, validated))
+    records.submit_scope(caller, validated.inspection.enterprise.id)
+    record = records.new_inspection(loaded, caller, payload, validated, planning.level_of(loaded, validated))
     session.add(record)
     idem.remember(session, 201, "self_inspection", record.id)
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        previous = idem.previous(session)
-        if previous is None:
-            raise
-        record = session.get_one(SelfInspectionRecord, previous.resource_id)
-        return _answer(request, response, record, replayed=True)
+    winner = idem.commit(session)
+    if winner is not None:
+        return _answer(request, response, session.get_one(SelfInspectionRecord, winner), replayed=True)
     return _answer(request, response, record, replayed=False)
 
 

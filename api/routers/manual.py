@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.intake.model import json_schema
-from engine.manual import build_manual
 from fastapi import APIRouter
 
 from api.deps import CallerDep, KbDep
 from api.schemas.common import problem_responses
 from api.schemas.kb import ManualOut
+from engine.intake.model import json_schema
+from engine.manual import build_manual
 
 router = APIRouter(prefix="/v1/manual", tags=["manual"], responses=problem_responses(401))
 

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
+from api.schemas.common import FieldIssue
+
 __all__ = [
     "Difference",
     "KbRef",
@@ -106,6 +108,9 @@ class ReplayOut(BaseModel):
     identical: bool = Field(description="true when the recomputed plan equals the stored one, byte for byte")
     differences_total: int
     differences: list[Difference] = Field(description="the first differences, by JSON path")
+    input_errors: list[FieldIssue] = Field(
+        default_factory=list, description="when the stored self-inspection no longer validates: why"
+    )
     detail: str
 
 

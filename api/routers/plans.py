@@ -1,0 +1,208 @@
+"""Plans: made from a stored or an inline self-inspection, read, listed; their trace, replay and review notes."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Request, Response
+
+from api import planning, records, store
+from api.deps import (
+    AuditorDep,
+    FiltersDep,
+    IdempotencyKeyDep,
+    KbDep,
+    KbHolderDep,
+    PageDep,
+    ReaderDep,
+    SessionDep,
+    SettingsDep,
+    SubmitterDep,
+)
+from api.idempotency import REPLAYED_HEADER, Idempotency
+from api.middleware import RESOURCE_SCOPE_KEY
+from api.openapi_examples import plan_request_examples
+from api.orm import Plan, PlanNote, SelfInspectionRecord, new_id, utcnow
+from api.replay import replay
+from api.schemas.common import Page, problem_responses
+from api.schemas.plans import NoteCreate, NoteOut, PlanCreate, PlanOut, PlanSummary, ReplayOut, TraceOut
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/plans", tags=["plans"], responses=problem_responses(401, 403))
+
+
+def summary_of(record: Plan) -> PlanSummary:
+    return PlanSummary(
+        id=record.id,
+        self_inspection_id=record.self_inspection_id,
+        enterprise_id=record.enterprise_id,
+        district=record.district,
+        year=record.year,
+        level=record.level,
+        kb_version=record.kb_version,
+        created_at=record.created_at,
+    )
+
+
+def plan_out(record: Plan) -> PlanOut:
+    return PlanOut(
+        **summary_of(record).model_dump(),
+        kb_hash=record.kb_hash,
+        input_hash=record.input_hash,
+        benchmark_set=record.benchmark_set,
+        requested_year=record.requested_year,
+        plan_sha256=record.plan_sha256,
+        created_by=record.created_by,
+        plan=json.loads(record.plan_json),
+    )
+
+
+def note_out(note: PlanNote) -> NoteOut:
+    return NoteOut(
+        id=note.id,
+        plan_id=note.plan_id,
+        author_key_id=note.author_key_id,
+        role=note.role,
+        text=note.text,
+        created_at=note.created_at,
+    )
+
+
+def _answer(request: Request, response: Response, record: Plan, *, replayed: bool) -> PlanOut:
+    location = f"/v1/plans/{record.id}"
+    response.headers["Location"] = location
+    request.scope[RESOURCE_SCOPE_KEY] = location
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    return plan_out(record)
+
+
+@router.post("", status_code=201, response_model=PlanOut, responses=problem_responses(404, 413, 422, 503))
+def create_plan(
+    request: Request,
+    response: Response,
+    body: Annotated[PlanCreate, Body(openapi_examples=plan_request_examples())],
+    caller: SubmitterDep,
+    loaded: KbDep,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyDep = None,
+) -> PlanOut:
+    """Make a plan of a stored self-inspection, or validate, store and plan an inline one in one call."""
+    idem = Idempotency(caller, idempotency_key, "POST", request.url.path, body.model_dump(mode="json"))
+    previous = idem.previous(session)
+    if previous is not None:
+        return _answer(request, response, session.get_one(Plan, previous.resource_id), replayed=True)
+    if body.self_inspection_id is not None:
+        si = store.get_inspection(session, caller, body.self_inspection_id, field="self_inspection_id")
+        validated = planning.validate(loaded, json.loads(si.data_json), stored=si.id)
+        built = planning.make_plan(loaded, validated, benchmark_set=body.benchmark_set, year=body.year)
+    else:
+        validated = planning.validate(loaded, body.self_inspection, prefix="self_inspection.")
+        records.submit_scope(caller, validated.inspection.enterprise.id, prefix="self_inspection.")
+        built = planning.make_plan(loaded, validated, benchmark_set=body.benchmark_set, year=body.year)
+        latest_level = (
+            built.level
+            if body.year in (None, validated.inspection.latest.year) and body.benchmark_set is None
+            else planning.level_of(loaded, validated)
+        )
+        si = records.new_inspection(loaded, caller, body.self_inspection, validated, latest_level)
+        session.add(si)
+        session.flush()  # the plan refers to it (no ORM relationship orders the inserts)
+    record = records.new_plan(caller, si, built, loaded, benchmark_set=body.benchmark_set, year=body.year)
+    session.add(record)
+    idem.remember(session, 201, "plan", record.id)
+    winner = idem.commit(session)
+    if winner is not None:
+        return _answer(request, response, session.get_one(Plan, winner), replayed=True)
+    return _answer(request, response, record, replayed=False)
+
+
+@router.get("/{plan_id}", response_model=PlanOut, responses=problem_responses(404))
+def get_plan(plan_id: str, caller: ReaderDep, session: SessionDep) -> PlanOut:
+    """A stored plan, exactly as the engine produced it, with its knowledge-base version and who asked for it."""
+    return plan_out(store.get_plan(session, caller, plan_id))
+
+
+@router.get("", response_model=Page[PlanSummary], responses=problem_responses(422))
+def list_plans(caller: ReaderDep, session: SessionDep, filters: FiltersDep, page: PageDep) -> Page[PlanSummary]:
+    """The stored plans the caller may read, newest first, filtered by enterprise, district and year."""
+    rows, total = store.list_plans(session, caller, filters, page.limit, page.offset)
+    return Page.of([summary_of(r) for r in rows], total, page.limit, page.offset)
+
+
+@router.get("/{plan_id}/trace", response_model=TraceOut, responses=problem_responses(404))
+def get_plan_trace(plan_id: str, caller: ReaderDep, session: SessionDep) -> TraceOut:
+    """The derivation trace of a plan (flat map of nodes down to the raw answers) and why other rules did not fire."""
+    record = store.get_plan(session, caller, plan_id)
+    plan: dict[str, Any] = json.loads(record.plan_json)
+    return TraceOut(
+        plan_id=record.id,
+        kb_version=record.kb_version,
+        kb_hash=record.kb_hash,
+        input_hash=record.input_hash,
+        trace=plan.get("trace", {}),
+        not_fired=plan.get("not_fired", {}),
+    )
+
+
+@router.post("/{plan_id}/replay", response_model=ReplayOut, responses=problem_responses(404, 503))
+def replay_plan(
+    plan_id: str,
+    caller: ReaderDep,
+    session: SessionDep,
+    holder: KbHolderDep,
+    loaded: KbDep,
+    settings: SettingsDep,
+) -> ReplayOut:
+    """Recompute a stored plan with the knowledge base it was made with and say whether anything differs."""
+    record = store.get_plan(session, caller, plan_id)
+    si = session.get_one(SelfInspectionRecord, record.self_inspection_id)
+    return replay(holder, loaded, record, si, settings.replay_max_differences)
+
+
+@router.post("/{plan_id}/notes", status_code=201, response_model=NoteOut, responses=problem_responses(404, 413, 422))
+def add_plan_note(
+    request: Request,
+    response: Response,
+    plan_id: str,
+    body: NoteCreate,
+    caller: AuditorDep,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyDep = None,
+) -> NoteOut:
+    """Add a review note to a plan (auditors, for plans in their districts)."""
+    idem = Idempotency(caller, idempotency_key, "POST", request.url.path, body.model_dump(mode="json"))
+    previous = idem.previous(session)
+    if previous is None:
+        plan = store.get_plan(session, caller, plan_id)
+        note = PlanNote(
+            id=new_id("nt"),
+            plan_id=plan.id,
+            author_key_id=caller.key_id,
+            role=caller.role.value,
+            text=body.text,
+            created_at=utcnow(),
+        )
+        session.add(note)
+        idem.remember(session, 201, "note", note.id)
+        winner = idem.commit(session)
+        if winner is None:
+            request.scope[RESOURCE_SCOPE_KEY] = f"/v1/plans/{plan.id}/notes/{note.id}"
+            return note_out(note)
+        previous_id = winner
+    else:
+        previous_id = previous.resource_id
+    response.headers[REPLAYED_HEADER] = "true"
+    note = session.get_one(PlanNote, previous_id)
+    request.scope[RESOURCE_SCOPE_KEY] = f"/v1/plans/{note.plan_id}/notes/{note.id}"
+    return note_out(note)
+
+
+@router.get("/{plan_id}/notes", response_model=Page[NoteOut], responses=problem_responses(404, 422))
+def list_plan_notes(plan_id: str, caller: ReaderDep, session: SessionDep, page: PageDep) -> Page[NoteOut]:
+    """The review notes on a plan, oldest first (everyone who may read the plan may read its notes)."""
+    plan = store.get_plan(session, caller, plan_id)
+    rows, total = store.list_notes(session, plan, page.limit, page.offset)
+    return Page.of([note_out(n) for n in rows], total, page.limit, page.offset)
