@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Request, Response
+from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from api import planning, records, store
 from api.deps import (
@@ -24,9 +25,11 @@ from api.idempotency import REPLAYED_HEADER, Idempotency
 from api.middleware import RESOURCE_SCOPE_KEY
 from api.openapi_examples import plan_request_examples
 from api.orm import Plan, PlanNote, SelfInspectionRecord, new_id, utcnow
+from api.problems import ProblemError
 from api.replay import replay
 from api.schemas.common import Page, problem_responses
 from api.schemas.plans import NoteCreate, NoteOut, PlanCreate, PlanOut, PlanSummary, ReplayOut, TraceOut
+from explanations.render import render_narrative, render_report_html, render_report_pdf
 
 __all__ = ["router"]
 
@@ -206,3 +209,59 @@ def list_plan_notes(plan_id: str, caller: ReaderDep, session: SessionDep, page: 
     plan = store.get_plan(session, caller, plan_id)
     rows, total = store.list_notes(session, plan, page.limit, page.offset)
     return Page.of([note_out(n) for n in rows], total, page.limit, page.offset)
+
+
+def _plan_and_kb(plan_id: str, caller: Any, session: Any, holder: Any) -> tuple[Plan, dict[str, Any], Any]:
+    record = store.get_plan(session, caller, plan_id)
+    loaded = holder.by_hash(record.kb_hash)
+    if loaded is None:
+        raise ProblemError(
+            409,
+            "kb-not-loaded",
+            "Knowledge base of the plan not loaded",
+            f"the plan was made with knowledge base {record.kb_version} ({record.kb_hash}), which this service does "
+            "not hold; its texts are needed to render the plan",
+        )
+    return record, json.loads(record.plan_json), loaded.kb
+
+
+Lang = Annotated[Literal["zh", "en"], Query(description="language of the text (zh default)")]
+
+
+@router.get(
+    "/{plan_id}/narrative",
+    response_class=PlainTextResponse,
+    responses={**problem_responses(404, 409), 200: {"content": {"text/markdown": {}}}},
+)
+def get_plan_narrative(
+    plan_id: str, caller: ReaderDep, session: SessionDep, holder: KbHolderDep, lang: Lang = "zh"
+) -> PlainTextResponse:
+    """The narrative of a plan (Markdown), rendered from its recorded trace, in Chinese or English."""
+    _, plan, kb = _plan_and_kb(plan_id, caller, session, holder)
+    return PlainTextResponse(render_narrative(kb, plan, lang), media_type="text/markdown; charset=utf-8")
+
+
+@router.get(
+    "/{plan_id}/report",
+    response_class=Response,
+    responses={**problem_responses(404, 409), 200: {"content": {"text/html": {}, "application/pdf": {}}}},
+)
+def get_plan_report(
+    plan_id: str,
+    caller: ReaderDep,
+    session: SessionDep,
+    holder: KbHolderDep,
+    lang: Lang = "zh",
+    format: Annotated[Literal["html", "pdf"], Query(description="html (default) or pdf")] = "html",
+) -> Response:
+    """The report of a plan (HTML, or PDF with a CJK font), with the drill-down from options to raw answers."""
+    record, plan, kb = _plan_and_kb(plan_id, caller, session, holder)
+    generated_at = record.created_at.replace(microsecond=0).isoformat()
+    if format == "pdf":
+        pdf = render_report_pdf(kb, plan, lang, generated_at)
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="plan-{record.id}-{lang}.pdf"'},
+        )
+    return HTMLResponse(render_report_html(kb, plan, lang, generated_at))

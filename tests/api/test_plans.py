@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
@@ -210,3 +211,22 @@ def test_a_stored_self_inspection_that_no_longer_validates(client: TestClient, w
     replay = client.post(f"/v1/plans/{plan['id']}/replay", headers=world.ent_a.headers).json()
     assert replay["identical"] is False and replay["input_errors"][0]["rule"] == "unknown_step"
     assert "no longer validates" in replay["detail"]
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", "清洁生产"), ("en", "Cleaner-production")])
+def test_narrative_and_html_report(client: TestClient, world: World, lang: str, words: str) -> None:
+    narrative = client.get(f"/v1/plans/{world.plan_a}/narrative?lang={lang}", headers=world.ent_a.headers)
+    assert narrative.status_code == 200, narrative.text
+    assert narrative.headers["content-type"].startswith("text/markdown")
+    assert words in narrative.text
+    report = client.get(f"/v1/plans/{world.plan_a}/report?lang={lang}", headers=world.ent_a.headers)
+    assert report.status_code == 200
+    assert report.headers["content-type"].startswith("text/html")
+    assert 'id="drilldown"' in report.text
+
+
+def test_report_of_another_tenant_is_not_found(client: TestClient, world: World) -> None:
+    response = client.get(f"/v1/plans/{world.plan_a}/report", headers=world.ent_b.headers)
+    assert_problem(response, 404)
+    response = client.get(f"/v1/plans/{world.plan_a}/narrative?lang=fr", headers=world.ent_a.headers)
+    assert_problem(response, 422)
