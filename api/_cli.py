@@ -281,7 +281,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         Path(args.output).write_bytes(render_report_pdf(kb, plan, args.lang))
     else:
-        _write(render_plan_text(plan, args.lang), args.output)
+        _write(render_plan_text(plan, args.lang, kb), args.output)
     return EXIT_OK
 
 

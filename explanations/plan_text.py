@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.kb.loader import KnowledgeBase
 from explanations.evaluation_text import _level, _num
+from explanations.rationale import localise
 
 __all__ = ["render_plan_text"]
 
@@ -46,7 +48,7 @@ def _savings(rec: dict[str, Any], lang: str) -> str:
     return "; ".join(parts)
 
 
-def render_plan_text(plan: dict[str, Any], lang: str = "zh") -> str:
+def render_plan_text(plan: dict[str, Any], lang: str = "zh", kb: KnowledgeBase | None = None) -> str:
     zh = lang == "zh"
     ev, proj = plan["evaluation"], plan["projected"]
     ent = plan["enterprise"]
@@ -88,7 +90,8 @@ def render_plan_text(plan: dict[str, Any], lang: str = "zh") -> str:
         for oid in ids:
             rec = by_id[oid]
             name = rec["name"]["zh" if zh else "en"]
-            steps = ", ".join(rec["steps"]) or ("全厂" if zh else "plant-wide")
+            names = [str(localise(kb, "step", s, lang)) if kb else s for s in rec["steps"]]
+            steps = ", ".join(names) or ("全厂" if zh else "plant-wide")
             pr = rec["priority"]
             lines.append(f"  [{pr['score']:>2}] {rec['measure_code']} {name}  ({steps})")
             saving = _savings(rec, lang)

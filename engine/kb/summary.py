@@ -37,6 +37,16 @@ def graded_values(kb: KnowledgeBase) -> Iterator[tuple[str, m.Sourced]]:
                         yield f"{mloc}{board}.{level}", cell
                 for level, crit in member.level_texts.items():
                     yield f"{mloc}.level_text.{level}", crit
+    for option in kb.options.values():
+        if option.benefit is not None:
+            for name, rng in option.benefit.ranges():
+                yield (
+                    f"options/{option.id}.benefit.{name}",
+                    m.Sourced(source=rng.source, grade=rng.grade, note=rng.note),
+                )
+        if option.investment is not None:
+            inv = option.investment
+            yield f"options/{option.id}.investment", m.Sourced(source=inv.source, grade=inv.grade, note=inv.note)
     for param in kb.parameters.values():
         for value in param.values:
             key = ",".join(f"{k}={v}" for k, v in sorted(value.key.items()))
