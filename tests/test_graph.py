@@ -10,7 +10,7 @@ from engine.errors import GraphCycleError, UnknownIdError
 from engine.graph import ProcessGraph, build_graph
 from engine.kb.loader import DEFAULT_KB_PATH, KnowledgeBase, load_kb
 from engine.kb.models import Construction, Rigidity
-from explanations.graph_svg import render_process_svg
+from explanations.graph_svg import _wrap, render_process_svg
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,8 @@ def test_svg_names_every_step(graph: ProcessGraph, kb: KnowledgeBase) -> None:
     assert svg.startswith("<svg")
     for step in kb.steps.values():
         assert f'id="step:{step.id}"' in svg
-        assert step.name.en.replace("&", "&amp;") in svg
+        first_line = _wrap(step.name.en)[0]
+        assert first_line.replace("&", "&amp;") in svg
     assert "#c0392b" in svg  # the highlighted step
     assert kb.steps["cutting"].name.zh in render_process_svg(kb, graph, lang="zh")
 
