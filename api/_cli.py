@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -182,31 +183,41 @@ def _print_input_errors(exc: SelfInspectionInvalid, lang: str, as_json: bool) ->
         print(f"  - {err}", file=sys.stderr)
 
 
-def cmd_evaluate(args: argparse.Namespace) -> int:
-    from engine.evaluate.evaluation import evaluate
+def _on_input(args: argparse.Namespace, work: Callable[[KnowledgeBase, Any], Any]) -> tuple[int, Any, Any]:
+    """Load the knowledge base, parse and validate the input file, run ``work(kb, validated)``; print errors.
+
+    Returns (exit code, knowledge base, result)."""
     from engine.intake.validate import parse_self_inspection
-    from explanations.evaluation_text import render_evaluation_text
 
     try:
         kb = _load(args)
-        raw = _read_input(args.file)
-        validated = parse_self_inspection(kb, raw)
-        result = evaluate(
-            kb,
-            validated.inspection,
-            benchmark_set=args.benchmark_set,
-            year=args.year,
-            warnings=[w.as_dict() for w in validated.warnings],
-        )
+        validated = parse_self_inspection(kb, _read_input(args.file))
+        return EXIT_OK, kb, work(kb, validated)
     except SelfInspectionInvalid as exc:
-        _print_input_errors(exc, args.lang, args.json)
-        return EXIT_INVALID
+        _print_input_errors(exc, args.lang, getattr(args, "json", False))
     except KnowledgeBaseError as exc:
         _print_issues(exc.issues, args.lang)
-        return EXIT_INVALID
     except (SmartAuditError, OSError, ValueError) as exc:
         print(str(exc), file=sys.stderr)
-        return EXIT_INVALID
+    return EXIT_INVALID, None, None
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from engine.evaluate.evaluation import evaluate
+    from explanations.evaluation_text import render_evaluation_text
+
+    code, _, result = _on_input(
+        args,
+        lambda kb, v: evaluate(
+            kb,
+            v.inspection,
+            benchmark_set=args.benchmark_set,
+            year=args.year,
+            warnings=[w.as_dict() for w in v.warnings],
+        ),
+    )
+    if code != EXIT_OK:
+        return code
     data = result.as_dict()
     _write(_dump(data) if args.json else render_evaluation_text(data, args.lang), args.output)
     return EXIT_OK
@@ -215,23 +226,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_infer(args: argparse.Namespace) -> int:
     from engine.evaluate.evaluation import evaluate
     from engine.inference.run import infer
-    from engine.intake.validate import parse_self_inspection
     from explanations.inference_text import render_inference_text
 
-    try:
-        kb = _load(args)
-        validated = parse_self_inspection(kb, _read_input(args.file))
-        ev = evaluate(kb, validated.inspection)
-        result = infer(kb, validated.inspection, ev)
-    except SelfInspectionInvalid as exc:
-        _print_input_errors(exc, args.lang, args.json)
-        return EXIT_INVALID
-    except KnowledgeBaseError as exc:
-        _print_issues(exc.issues, args.lang)
-        return EXIT_INVALID
-    except (SmartAuditError, OSError, ValueError) as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_INVALID
+    code, kb, result = _on_input(args, lambda kb, v: infer(kb, v.inspection, evaluate(kb, v.inspection)))
+    if code != EXIT_OK:
+        return code
     if args.json:
         _write(_dump(result.as_dict()), args.output)
     else:
@@ -240,29 +239,24 @@ def cmd_infer(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from engine.intake.validate import parse_self_inspection
     from engine.plan.build import build_plan
     from explanations.plan_text import render_plan_text
 
-    try:
-        kb = _load(args)
-        validated = parse_self_inspection(kb, _read_input(args.file))
-        plan = build_plan(
+    if args.format == "pdf" and not args.output:
+        print("--format pdf needs -o FILE", file=sys.stderr)
+        return EXIT_USAGE
+    code, kb, plan = _on_input(
+        args,
+        lambda kb, v: build_plan(
             kb,
-            validated.inspection,
+            v.inspection,
             benchmark_set=args.benchmark_set,
             year=args.year,
-            warnings=[w.as_dict() for w in validated.warnings],
-        )
-    except SelfInspectionInvalid as exc:
-        _print_input_errors(exc, args.lang, args.json)
-        return EXIT_INVALID
-    except KnowledgeBaseError as exc:
-        _print_issues(exc.issues, args.lang)
-        return EXIT_INVALID
-    except (SmartAuditError, OSError, ValueError) as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_INVALID
+            warnings=[w.as_dict() for w in v.warnings],
+        ),
+    )
+    if code != EXIT_OK:
+        return code
     if args.json or args.format == "json":
         _write(_dump(plan), args.output)
     elif args.format == "narrative":
@@ -276,9 +270,6 @@ def cmd_plan(args: argparse.Namespace) -> int:
     elif args.format == "pdf":
         from explanations.render import render_report_pdf
 
-        if not args.output:
-            print("--format pdf needs -o FILE", file=sys.stderr)
-            return EXIT_USAGE
         Path(args.output).write_bytes(render_report_pdf(kb, plan, args.lang))
     else:
         _write(render_plan_text(plan, args.lang, kb), args.output)

@@ -4,31 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["render_evaluation_text"]
+from explanations.i18n import level_label
 
-_LEVEL_ZH = {
-    "I": "Ⅰ级",
-    "II": "Ⅱ级",
-    "III": "Ⅲ级",
-    "fails": "未达Ⅲ级",
-    "below_III": "未达Ⅲ级",
-    "not_applicable": "不适用",
-    "insufficient_data": "数据不足",
-}
-_LEVEL_EN = {
-    "I": "I",
-    "II": "II",
-    "III": "III",
-    "fails": "fails",
-    "below_III": "below III",
-    "not_applicable": "n/a",
-    "insufficient_data": "insufficient data",
-}
+__all__ = ["render_evaluation_text"]
 
 
 def _level(name: str, lang: str) -> str:
-    table = _LEVEL_ZH if lang == "zh" else _LEVEL_EN
-    return table.get(name, name)
+    return level_label(name, lang)
 
 
 def _num(value: float | None) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from engine.inference.trace import Trace
 from engine.kb.loader import KnowledgeBase
+from explanations.i18n import level_label
 
 __all__ = ["localise", "render_rationale", "render_value"]
 
@@ -31,25 +32,6 @@ def render_value(value: Any, spec: str | None = None, lang: str = "zh") -> str:
     return str(value)
 
 
-_LEVELS = {
-    "zh": {
-        "I": "Ⅰ级",
-        "II": "Ⅱ级",
-        "III": "Ⅲ级",
-        "fails": "未达Ⅲ级",
-        "not_applicable": "不适用",
-        "insufficient_data": "数据不足",
-        "mix": "按产量加权",
-    },
-    "en": {
-        "fails": "below III",
-        "not_applicable": "not applicable",
-        "insufficient_data": "insufficient data",
-        "mix": "output-weighted",
-    },
-}
-
-
 def localise(kb: KnowledgeBase, field_name: str, value: Any, lang: str) -> Any:
     """Codes as people read them: step, stream and indicator ids as names, choice values as their texts."""
 
@@ -68,8 +50,10 @@ def localise(kb: KnowledgeBase, field_name: str, value: Any, lang: str) -> Any:
         return name(kb.indicators[value].name)
     if field_name in ("destination",) and value in kb.destinations:
         return name(kb.destinations[value].name)
-    if field_name in ("level", "overall_level", "instance"):
-        return _LEVELS[lang].get(value, value)
+    if field_name in ("level", "overall_level"):
+        return level_label(value, lang)
+    if field_name == "instance" and value == "mix":
+        return "按产量加权" if lang == "zh" else "output-weighted"
     question = kb.questions.get(field_name)
     if question is not None:
         for choice in question.choices:

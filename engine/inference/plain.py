@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from engine.inference.program import Program, conclude, merge_conclusions
+from engine.inference.program import KEY_FIELDS, Program, conclude, merge_conclusions
 from engine.kb.rules import FieldTest, Match, MatchAll, MatchAny, Pattern, Rule
 
 __all__ = ["Firing", "explain_not_fired", "match", "run_plain"]
@@ -162,7 +162,10 @@ def _score(m: Match | None, fact: dict[str, Any], bound: dict[str, dict[str, Any
         return sum(_score(p, fact, bound) for p in m.all)
     if isinstance(m, MatchAny):
         return max(_score(p, fact, bound) for p in m.any)
-    return 1 if field_holds(m, fact, bound) else 0
+    if not field_holds(m, fact, bound):
+        return 0
+    # a fact that is the one the pattern names (its indicator, step, finding...) is the closest candidate
+    return 10 if m.op == "eq" and m.field in KEY_FIELDS and m.field != "level" else 1
 
 
 def explain_not_fired(rule: Rule, facts: list[dict[str, Any]]) -> dict[str, Any]:

@@ -180,7 +180,7 @@ def _match_json(match: Match, keys: dict[str, str]) -> dict[str, Any]:
     return _test_json(match, keys)
 
 
-_KEY_FIELDS = frozenset(
+KEY_FIELDS = frozenset(
     {
         "indicator",
         "step",
@@ -206,7 +206,7 @@ def _selectivity(item: Match) -> int:
     if item.ref is not None:
         return 6
     if item.op == "eq" and isinstance(item.value, str):
-        return 0 if item.field in _KEY_FIELDS else 1
+        return 0 if item.field in KEY_FIELDS else 1
     if item.op == "eq":
         return 2
     if item.op in ("gt", "ge", "lt", "le"):
