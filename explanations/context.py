@@ -12,7 +12,7 @@ from engine.kb.loader import KnowledgeBase
 from engine.kb.models import Grade
 from explanations.charts import before_after_svg
 from explanations.graph_svg import render_process_svg
-from explanations.i18n import LABELS, level_label
+from explanations.i18n import LABELS, RESOURCES, level_label
 from explanations.rationale import localise, render_value
 from explanations.rationale import render_rationale as _render
 
@@ -318,7 +318,8 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
         for resource, s in rec["savings"].items():
             if s.get("central") is None:
                 continue
-            savings.append(f"{resource}: {_fmt(s['central'])} {s['unit']} ({_fmt(s['low'])}–{_fmt(s['high'])})")
+            label = RESOURCES[lang].get(resource, resource)
+            savings.append(f"{label}: {_fmt(s['central'])} {s['unit']} ({_fmt(s['low'])}–{_fmt(s['high'])})")
         money = rec.get("money") or {}
         inv = rec.get("investment")
         model = rec.get("savings_model") or {}

@@ -2,7 +2,32 @@
 
 from __future__ import annotations
 
-__all__ = ["LABELS", "level_label"]
+__all__ = ["LABELS", "RESOURCES", "level_label"]
+
+RESOURCES: dict[str, dict[str, str]] = {
+    "zh": {
+        "fresh_water_m3": "新鲜水",
+        "wastewater_m3": "废水",
+        "electricity_kwh": "电",
+        "copper_in_wastewater_kg": "废水中铜",
+        "cod_in_wastewater_kg": "废水中COD",
+        "hazardous_waste_t": "危险废物",
+        "chemicals_t": "化学品",
+        "copper_recovered_kg": "回收铜",
+        "co2_t": "二氧化碳",
+    },
+    "en": {
+        "fresh_water_m3": "fresh water",
+        "wastewater_m3": "wastewater",
+        "electricity_kwh": "electricity",
+        "copper_in_wastewater_kg": "Cu in wastewater",
+        "cod_in_wastewater_kg": "COD in wastewater",
+        "hazardous_waste_t": "hazardous waste",
+        "chemicals_t": "chemicals",
+        "copper_recovered_kg": "copper recovered",
+        "co2_t": "CO2",
+    },
+}
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {

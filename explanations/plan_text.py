@@ -6,34 +6,12 @@ from typing import Any
 
 from engine.kb.loader import KnowledgeBase
 from explanations.evaluation_text import _level, _num
+from explanations.i18n import RESOURCES
 from explanations.rationale import localise
 
 __all__ = ["render_plan_text"]
 
-_RES = {
-    "zh": {
-        "fresh_water_m3": "新鲜水",
-        "wastewater_m3": "废水",
-        "electricity_kwh": "电",
-        "copper_in_wastewater_kg": "废水中铜",
-        "cod_in_wastewater_kg": "废水中COD",
-        "hazardous_waste_t": "危险废物",
-        "chemicals_t": "化学品",
-        "copper_recovered_kg": "回收铜",
-        "co2_t": "二氧化碳",
-    },
-    "en": {
-        "fresh_water_m3": "fresh water",
-        "wastewater_m3": "wastewater",
-        "electricity_kwh": "electricity",
-        "copper_in_wastewater_kg": "Cu in wastewater",
-        "cod_in_wastewater_kg": "COD in wastewater",
-        "hazardous_waste_t": "hazardous waste",
-        "chemicals_t": "chemicals",
-        "copper_recovered_kg": "copper recovered",
-        "co2_t": "CO2",
-    },
-}
+_RES = RESOURCES
 
 
 def _savings(rec: dict[str, Any], lang: str) -> str:
