@@ -12,7 +12,7 @@ from engine.kb.loader import KnowledgeBase
 from engine.kb.models import Grade
 from explanations.charts import before_after_svg
 from explanations.graph_svg import render_process_svg
-from explanations.i18n import LABELS, RESOURCES, level_label
+from explanations.i18n import LABELS, RESOURCES, instance_label, level_label
 from explanations.rationale import localise, render_value
 from explanations.rationale import render_rationale as _render
 
@@ -31,7 +31,7 @@ def _fmt(value: Any, digits: int = 4) -> str:
 
 
 def _provisional(grade: str | None) -> bool:
-    return grade is not None and grade in ("C", "D", "U")
+    return grade is not None and grade in Grade.__members__ and Grade(grade).provisional
 
 
 @dataclass
@@ -232,9 +232,7 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
             )
             cited.update(s for s in str(t["source"]).split(",") if s)
         cited.update(ind.get("sources", []))
-        instance = ind["instance"]
-        if instance == "mix":
-            instance = "按产量加权" if lang == "zh" else "output-weighted"
+        instance = instance_label(ind["instance"], lang)
         indicators.append(
             IndicatorView(
                 ind["key"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from explanations.i18n import level_label
+from explanations.i18n import instance_label, level_label
 
 __all__ = ["render_evaluation_text"]
 
@@ -57,9 +57,7 @@ def render_evaluation_text(ev: dict[str, Any], lang: str = "zh") -> str:
     )
     rows = [header]
     for ind in ev["indicators"]:
-        instance = ind["instance"]
-        if instance == "mix":
-            instance = "按产量加权" if zh else "output-weighted"
+        instance = instance_label(ind["instance"], lang)
         name = ind["name"]["zh" if zh else "en"] + (f" [{instance}]" if instance else "")
         if ind["kind"] == "quantitative":
             th = [f"{t['comparison']}{_num(t['value'])}" for t in (ind["thresholds"].get(lv) for lv in levels) if t]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["LABELS", "RESOURCES", "level_label"]
+__all__ = ["LABELS", "RESOURCES", "instance_label", "level_label"]
 
 RESOURCES: dict[str, dict[str, str]] = {
     "zh": {
@@ -221,3 +221,11 @@ def level_label(level: str | None, lang: str) -> str:
     if level is None:
         return "—"
     return _LEVELS[lang].get(level, level)
+
+
+def instance_label(instance: str | None, lang: str) -> str:
+    """An indicator instance as people read it: the plant-wide instance compared with the output-weighted
+    benchmark is called so; board keys (``rigid/multilayer-6L``) stay as they are."""
+    if instance == "mix":
+        return "按产量加权" if lang == "zh" else "output-weighted"
+    return instance or ""

@@ -8,7 +8,7 @@ from typing import Any
 
 from engine.inference.trace import Trace
 from engine.kb.loader import KnowledgeBase
-from explanations.i18n import level_label
+from explanations.i18n import instance_label, level_label
 
 __all__ = ["localise", "render_rationale", "render_value"]
 
@@ -52,8 +52,8 @@ def localise(kb: KnowledgeBase, field_name: str, value: Any, lang: str) -> Any:
         return name(kb.destinations[value].name)
     if field_name in ("level", "overall_level"):
         return level_label(value, lang)
-    if field_name == "instance" and value == "mix":
-        return "按产量加权" if lang == "zh" else "output-weighted"
+    if field_name == "instance":
+        return instance_label(value, lang)
     question = kb.questions.get(field_name)
     if question is not None:
         for choice in question.choices:

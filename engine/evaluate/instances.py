@@ -227,17 +227,10 @@ def product_lines(ind: m.Indicator, year: YearData) -> bool:
         return False
     if any(n not in PER_PRODUCT for n in names):
         return False
-    for prod in year.products:
-        for n in names:
-            field_name = {
-                "electricity_kwh": "electricity",
-                "fresh_water_m3": "fresh_water",
-                "wastewater_m3": "wastewater",
-                "ccl_input_m2": "ccl_input",
-                "output_m2": "output",
-            }[n]
-            if getattr(prod, field_name) is None:
-                return False
+    # a product line reports a quantity when read_quantity finds it on the line (None: not reported)
+    return all(
+        read_quantity(year, 0, n, (pi, prod)) is not None for pi, prod in enumerate(year.products) for n in names
+    )
     return True
 
 
