@@ -7,7 +7,6 @@ The plan is deterministic: the same self-inspection and knowledge base give the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -20,26 +19,15 @@ from engine.intake.model import SelfInspection
 from engine.kb.loader import KnowledgeBase
 from engine.kb.options import Option
 from engine.plan.benefits import UNITS, Savings, estimate
+from engine.plan.focus import audit_focus
+from engine.plan.priority import priority
 from engine.plan.projection import project
+from engine.plan.records import SEVERITY_ORDER, Rec
+from engine.plan.resolve import resolve
 
 __all__ = ["PLAN_VERSION", "build_plan"]
 
 PLAN_VERSION = "1"
-_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-
-
-@dataclass
-class _Rec:
-    option: Option
-    steps: list[str] = field(default_factory=list)
-    because: list[str] = field(default_factory=list)  # trace node ids: recommendation nodes and their premises
-    findings: list[dict[str, Any]] = field(default_factory=list)
-    origin: str = "rule"  # rule | prerequisite
-    reason: str = ""
-    savings: Savings | None = None
-    money: dict[str, Any] | None = None
-    payback: dict[str, Any] | None = None
-    priority: dict[str, Any] = field(default_factory=dict)
 
 
 def _j(value: Decimal | None, places: int = 3) -> float | None:
@@ -138,42 +126,12 @@ def _payback(option: Option, money: dict[str, Any] | None) -> dict[str, Any] | N
     }
 
 
-def _priority(
-    kb: KnowledgeBase, rec: _Rec, ev: EvaluationResult, blocking: set[str], limiting: set[str]
-) -> dict[str, Any]:
-    policy = next(iter(sorted(kb.plan_policies.items())))[1] if kb.plan_policies else None
-    if policy is None:
-        return {"score": 0, "parts": {}}
-    parts: dict[str, int] = {}
-    severities = [str(f.get("severity")) for f in rec.findings]
-    parts["severity"] = max((policy.severity_points.get(s, 0) for s in severities), default=0)
-    parts["findings"] = min(len(rec.findings), policy.max_findings_counted) * policy.per_finding_points
-    indicators = {str(f.get("subject_indicator")) for f in rec.findings if f.get("subject_indicator")}
-    parts["blocks_next_level"] = policy.blocks_next_level_points if indicators & blocking else 0
-    parts["limiting"] = policy.limiting_points if indicators & limiting else 0
-    parts["no_low_cost"] = policy.no_low_cost_points if rec.option.cost_class == "no_low" else 0
-    payback_points = 0
-    if rec.payback is not None:
-        for bucket in sorted(policy.payback_points, key=lambda b: b.max_years):
-            if rec.payback["central"] <= bucket.max_years:
-                payback_points = bucket.points
-                break
-    parts["payback"] = payback_points
-    return {
-        "score": sum(parts.values()),
-        "parts": parts,
-        "policy": policy.id,
-        "source": policy.priority_source,
-        "grade": policy.priority_grade.value,
-    }
-
-
-def _collect(kb: KnowledgeBase, inf: InferenceResult) -> tuple[dict[str, _Rec], list[dict[str, Any]]]:
-    recs: dict[str, _Rec] = {}
+def _collect(kb: KnowledgeBase, inf: InferenceResult) -> tuple[dict[str, Rec], list[dict[str, Any]]]:
+    recs: dict[str, Rec] = {}
     nodes = inf.trace.nodes
     for rec in inf.recommendations():
         option = kb.options[rec["option"]]
-        entry = recs.setdefault(option.id, _Rec(option))
+        entry = recs.setdefault(option.id, Rec(option))
         if rec.get("subject_step") and rec["subject_step"] not in entry.steps:
             entry.steps.append(rec["subject_step"])
         entry.because.append(rec["id"])
@@ -188,12 +146,12 @@ def _collect(kb: KnowledgeBase, inf: InferenceResult) -> tuple[dict[str, _Rec], 
     for entry in recs.values():
         entry.steps.sort()
         entry.because.sort()
-        entry.findings.sort(key=lambda f: (_SEVERITY_ORDER.get(str(f.get("severity")), 3), f["id"]))
+        entry.findings.sort(key=lambda f: (SEVERITY_ORDER.get(str(f.get("severity")), 3), f["id"]))
     return recs, constraints
 
 
 def _evaluate_options(
-    kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, recs: dict[str, _Rec], prices: dict[str, Any]
+    kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, recs: dict[str, Rec], prices: dict[str, Any]
 ) -> None:
     year = si.year(ev.year)
     blocking = {row["key"].split("[")[0] for row in ev.blocking.get("indicators", [])}
@@ -203,122 +161,7 @@ def _evaluate_options(
         if rec.savings is not None and rec.savings.amounts:
             rec.money = _valuation(kb, si, ev.year, rec.savings, prices)
         rec.payback = _payback(rec.option, rec.money)
-        rec.priority = _priority(kb, rec, ev, blocking, limiting)
-
-
-def _resolve(kb: KnowledgeBase, recs: dict[str, _Rec], constraints: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Apply conflicts (keep the higher priority) and prerequisites (add what is required); record every reason."""
-    log: list[dict[str, Any]] = []
-    excludes = {(c["option"], c["other"]) for c in constraints if c["relation"] == "excludes"}
-    requires = {(c["option"], c["other"]) for c in constraints if c["relation"] == "requires"}
-    for oid, opt in kb.options.items():
-        excludes |= {(oid, other) for other in opt.conflicts}
-        requires |= {(oid, other) for other in opt.prerequisites}
-
-    def rank(oid: str) -> tuple[int, int, str]:
-        r = recs[oid]
-        return (-int(r.priority.get("score", 0)), 0 if r.origin == "rule" else 1, oid)
-
-    for oid in sorted(recs, key=rank):
-        if oid not in recs:
-            continue
-        for a, b in sorted(excludes):
-            if a == oid and b in recs:
-                loser = b
-                log.append(
-                    {
-                        "option": loser,
-                        "action": "excluded",
-                        "reason": f"conflicts with {oid}, which has the higher priority "
-                        f"({recs[oid].priority.get('score')} vs {recs[loser].priority.get('score')})",
-                    }
-                )
-                del recs[loser]
-    changed = True
-    while changed:
-        changed = False
-        for a, b in sorted(requires):
-            if a in recs and b not in recs and b in kb.options:
-                blocked = any((b, x) in excludes or (x, b) in excludes for x in recs)
-                if blocked:
-                    log.append(
-                        {
-                            "option": a,
-                            "action": "excluded",
-                            "reason": f"requires {b}, which conflicts with an option kept",
-                        }
-                    )
-                    del recs[a]
-                else:
-                    base = recs[a]
-                    recs[b] = _Rec(
-                        kb.options[b],
-                        list(base.steps),
-                        list(base.because),
-                        list(base.findings),
-                        origin="prerequisite",
-                        reason=f"required by {a}",
-                    )
-                    log.append({"option": b, "action": "added", "reason": f"prerequisite of {a}"})
-                changed = True
-                break
-    return log
-
-
-def _focus(kb: KnowledgeBase, si: SelfInspection, inf: InferenceResult, recs: dict[str, _Rec]) -> dict[str, Any]:
-    policy = next(iter(sorted(kb.plan_policies.items())))[1] if kb.plan_policies else None
-    if policy is None:
-        return {}
-    run = [f.step for f in si.process if f.run and f.step in kb.steps]
-    families = sorted({kb.steps[s].family for s in run})
-    findings = inf.findings()
-    raw: dict[str, dict[str, int]] = {fam: {} for fam in families}
-    for fam in families:
-        steps = [s for s in run if kb.steps[s].family == fam]
-        at = [f for f in findings if f.get("subject_family") == fam or f.get("subject_step") in steps]
-        cats = [kb.findings[f["finding"]].category for f in at if f["finding"] in kb.findings]
-        streams = {o for s in steps for o in kb.steps[s].outputs}
-        raw[fam] = {
-            "waste_amount": sum(1 for c in cats if c in ("water", "wastewater", "waste", "copper", "chemicals")),
-            "toxicity": sum(
-                1
-                for sid in streams
-                if kb.streams[sid].hazardous_waste_code
-                or kb.streams[sid].segregation_class in ("complexed_copper", "nickel", "cyanide", "ammonia_copper")
-                or kb.streams[sid].kind == "liquid_waste"
-            ),
-            "energy": sum(1 for c in cats if c in ("energy", "carbon")),
-            "environmental_cost": sum(1 for f in at if f.get("severity") == "high"),
-            "cp_potential": sum(1 for r in recs.values() if set(r.steps) & set(steps)),
-        }
-    factors = [f for f in policy.focus_factors if f.id in next(iter(raw.values()), {})]
-    left_out = [f.id for f in policy.focus_factors if f not in factors]
-    rows: list[dict[str, Any]] = []
-    for fam in families:
-        scores: dict[str, int] = {}
-        for factor in factors:
-            top = max((raw[x][factor.id] for x in families), default=0)
-            scores[factor.id] = 1 + round(9 * raw[fam][factor.id] / top) if top else 1
-        total = sum(scores[f.id] * f.weight for f in factors)
-        rows.append(
-            {
-                "area": fam,
-                "steps": sorted(s for s in run if kb.steps[s].family == fam),
-                "counts": raw[fam],
-                "scores": scores,
-                "total": total,
-            }
-        )
-    rows.sort(key=lambda r: (-int(r["total"]), str(r["area"])))
-    return {
-        "method": "weighted-sum ranking: total = Σ R × W; R = 1 + 9 × count / the highest count among the areas",
-        "weights": {f.id: f.weight for f in factors},
-        "left_out": left_out,
-        "source": policy.focus_source,
-        "grade": policy.focus_grade.value,
-        "ranking": rows,
-        "focus": rows[0]["area"] if rows else None,
-    }
+        rec.priority = priority(kb, rec, ev, blocking, limiting)
 
 
 def _targets(ev: EvaluationResult, after_low: EvaluationResult, after_all: EvaluationResult) -> list[dict[str, Any]]:
@@ -361,7 +204,7 @@ def _before_after(ev: EvaluationResult, after: EvaluationResult) -> list[dict[st
     return rows
 
 
-def _rec_json(kb: KnowledgeBase, si: SelfInspection, year: int, rec: _Rec) -> dict[str, Any]:
+def _rec_json(kb: KnowledgeBase, si: SelfInspection, year: int, rec: Rec) -> dict[str, Any]:
     opt = rec.option
     savings: dict[str, Any] = {}
     if rec.savings is not None:
@@ -425,7 +268,7 @@ def build_plan(
     recs, constraints = _collect(kb, inf)
     prices = _prices(kb, si, ev.year)
     _evaluate_options(kb, si, ev, recs, prices)
-    resolution = _resolve(kb, recs, constraints)
+    resolution = resolve(kb, recs, constraints)
     _evaluate_options(kb, si, ev, recs, prices)  # added prerequisites get their figures too
     ordered = sorted(recs.values(), key=lambda r: (-int(r.priority.get("score", 0)), r.option.id))
     no_low = [r for r in ordered if r.option.cost_class == "no_low"]
@@ -466,7 +309,7 @@ def build_plan(
             for resource, v in sorted(totals.items())
         },
         "prices": {k: {**v, "value": float(v["value"])} for k, v in sorted(prices.items())},
-        "audit_focus": _focus(kb, si, inf, recs),
+        "audit_focus": audit_focus(kb, si, inf, recs),
         "targets": _targets(ev, after_low, after_all),
         "before_after": _before_after(ev, after_all),
         "projected": after_all.as_dict(),
