@@ -25,3 +25,20 @@ class Rec:
     money: dict[str, Any] | None = None
     payback: dict[str, Any] | None = None
     priority: dict[str, Any] = field(default_factory=dict)
+
+    # Read-only views the ranking and the shortlist use (the figures themselves are computed in build/benefits).
+    def money_central(self) -> float | None:
+        """Central net money saved per year (CNY/a), or None when not quantified."""
+        value = self.money.get("central") if self.money else None
+        return float(value) if value is not None else None
+
+    def co2_central(self) -> float | None:
+        """Central CO2 avoided per year (t/a), or None when not quantified."""
+        if self.savings is None or "co2_t" not in self.savings.amounts:
+            return None
+        return float(self.savings.amounts["co2_t"][1])
+
+    def investment_central(self) -> float | None:
+        """Central investment (CNY), or None when unknown (a declared gap)."""
+        inv = self.option.investment
+        return None if inv is None else (inv.low + inv.high) / 2
