@@ -11,6 +11,7 @@ from engine.inference.trace import Trace, TraceNode
 from engine.kb.loader import KnowledgeBase
 from engine.kb.models import Grade
 from explanations.charts import before_after_svg
+from explanations.figures import investment_text, money_text, payback_text, savings_text, totals_lines
 from explanations.graph_svg import render_process_svg
 from explanations.i18n import LABELS, RESOURCES, instance_label, level_label
 from explanations.rationale import localise, render_value
@@ -153,6 +154,7 @@ class ReportContext:
     no_low: list[RecommendationView]
     medium_high: list[RecommendationView]
     resolution: list[str]
+    totals: list[str]
     focus: list[tuple[str, str, str]]
     focus_note: str
     targets: list[tuple[str, str, str, str]]
@@ -312,17 +314,11 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
         )
     recs: dict[str, RecommendationView] = {}
     for rec in plan["recommendations"]:
-        savings = []
-        for resource, s in rec["savings"].items():
-            if s.get("central") is None:
-                continue
-            label = RESOURCES[lang].get(resource, resource)
-            savings.append(f"{label}: {_fmt(s['central'])} {s['unit']} ({_fmt(s['low'])}–{_fmt(s['high'])})")
-        money = rec.get("money") or {}
+        savings = savings_text(rec["savings"], lang)
         inv = rec.get("investment")
         model = rec.get("savings_model") or {}
         cited.update(rec["sources"])
-        if inv:
+        if inv and inv.get("source") in kb.sources:
             cited.add(inv["source"])
         for p in model.get("parameters", []):
             cited.add(p["source"])
@@ -335,9 +331,9 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
             ", ".join(str(localise(kb, "step", s, lang)) for s in rec["steps"]) or L["plant_wide"],
             rec["cost_class"],
             savings,
-            _fmt(money.get("central"), 0) + " CNY" if money.get("central") else "—",
-            f"{_fmt(inv['low'], 0)}–{_fmt(inv['high'], 0)} CNY ({inv['basis']})" if inv else "—",
-            f"{rec['payback_years']['central']} a" if rec.get("payback_years") else "—",
+            money_text(rec.get("money"), lang),
+            investment_text(inv, lang),
+            payback_text(rec.get("payback_years"), lang),
             rec["priority"].get("score", 0),
             ", ".join(f"{k} {v}" for k, v in rec["priority"].get("parts", {}).items()),
             [(f, _title(kb, trace, f, lang)) for f in rec["findings"]],
@@ -437,6 +433,7 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
         no_low=[recs[o] for o in plan["groups"]["no_low_cost"]],
         medium_high=[recs[o] for o in plan["groups"]["medium_high_cost"]],
         resolution=[f"{r['option']}: {r['action']} — {r['reason']}" for r in plan["resolution"]],
+        totals=totals_lines(plan.get("totals") or {}, lang),
         focus=[
             (str(r["area"]), str(r["total"]), ", ".join(f"{k} {v}" for k, v in r["scores"].items()))
             for r in focus.get("ranking", [])

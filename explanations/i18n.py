@@ -14,6 +14,7 @@ RESOURCES: dict[str, dict[str, str]] = {
         "hazardous_waste_t": "危险废物",
         "chemicals_t": "化学品",
         "copper_recovered_kg": "回收铜",
+        "waste_to_disposal_t": "填埋/焚烧处置的废物",
         "co2_t": "二氧化碳",
     },
     "en": {
@@ -25,6 +26,7 @@ RESOURCES: dict[str, dict[str, str]] = {
         "hazardous_waste_t": "hazardous waste",
         "chemicals_t": "chemicals",
         "copper_recovered_kg": "copper recovered",
+        "waste_to_disposal_t": "waste to landfill or incineration",
         "co2_t": "CO2",
     },
 }
@@ -79,6 +81,7 @@ LABELS: dict[str, dict[str, str]] = {
         "savings": "年节约（中值，区间）",
         "money": "年经济效益",
         "investment": "投资",
+        "totals": "方案合计（按剩余量依次叠加，不超过现状）",
         "payback": "回收期",
         "priority": "优先级",
         "because": "依据",
@@ -158,6 +161,7 @@ LABELS: dict[str, dict[str, str]] = {
         "savings": "Savings per year (central, range)",
         "money": "Worth per year",
         "investment": "Investment",
+        "totals": "Plan totals (options combined on what remains; never above today's use)",
         "payback": "Payback",
         "priority": "Priority",
         "because": "Because",

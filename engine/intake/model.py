@@ -23,6 +23,7 @@ __all__ = [
     "Concentration",
     "Energy",
     "Enterprise",
+    "InvestmentQuote",
     "Mass",
     "Money",
     "Outlet",
@@ -290,6 +291,12 @@ class Waste(_Model):
     quantity: Mass
     destination: str = Field(description="destination id of the knowledge base, e.g. offsite_recycling")
     copper_t: Mass | None = Field(default=None, description="copper contained, if known (e.g. from recycler receipts)")
+    fee_cny_per_t: Decimal | None = Field(
+        default=None,
+        ge=-1000000,
+        le=1000000,
+        description="what the plant pays per tonne to have it taken away (negative: what the recycler pays the plant)",
+    )
     note: str = ""
 
 
@@ -316,6 +323,14 @@ class Prices(_Model):
     electricity_cny_per_kwh: Price | None = None
     hazardous_waste_cny_per_t: Price | None = Field(default=None, description="disposal fee paid, CNY/t")
     copper_cny_per_t: Price | None = None
+
+
+class InvestmentQuote(_Model):
+    """The enterprise's own quote for an option (it replaces the knowledge base's range in the plan)."""
+
+    option: str = Field(description="option id of the knowledge base, e.g. tin_stripper_regeneration")
+    amount: Money
+    note: str = Field(default="", description="supplier, date, scope of the quote")
 
 
 # --- process and answers ------------------------------------------------------------------------------------
@@ -347,6 +362,9 @@ class SelfInspection(_Model):
     process: list[StepFacts] = Field(default_factory=list)
     answers: dict[str, Annotated[Answer, BeforeValidator(_answer)]] = Field(default_factory=dict)
     prices: Prices | None = None
+    investment_quotes: list[InvestmentQuote] = Field(
+        default_factory=list, description="the enterprise's own investment quotes per option (optional)"
+    )
 
     @field_validator("reporting_years")
     @classmethod

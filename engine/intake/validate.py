@@ -395,6 +395,16 @@ def _threshold_envelope(
     return loosest, strictest
 
 
+def _check_quotes(kb: KnowledgeBase, si: SelfInspection) -> Iterator[InputIssue]:
+    for i, quote in enumerate(si.investment_quotes):
+        if quote.option not in kb.options:
+            close = did_you_mean(quote.option, kb.options)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            yield InputIssue(
+                f"investment_quotes[{i}].option", "unknown_option", f"there is no option {quote.option!r}{hint}"
+            )
+
+
 def parse_self_inspection(kb: KnowledgeBase, data: Any) -> ValidatedInspection:
     """Parse and validate raw JSON data; raise :class:`SelfInspectionInvalid` with every error found."""
     try:
@@ -407,6 +417,7 @@ def parse_self_inspection(kb: KnowledgeBase, data: Any) -> ValidatedInspection:
     for yi, year in enumerate(si.years):
         errors.extend(_check_year(yi, year))
     errors.extend(_check_wastes(kb, si))
+    errors.extend(_check_quotes(kb, si))
     warnings = list(_plausibility(kb, si)) if not errors else []
     if errors:
         raise SelfInspectionInvalid(errors, warnings)

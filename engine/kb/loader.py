@@ -79,6 +79,7 @@ class KnowledgeBase:
     measure_groups: dict[str, MeasureGroup] = field(default_factory=dict)
     peer_schemes: dict[str, PeerScheme] = field(default_factory=dict)
     plan_policies: dict[str, PlanPolicy] = field(default_factory=dict)
+    plant_figures: dict[str, m.PlantFigure] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     files: tuple[str, ...] = ()
 
@@ -107,6 +108,7 @@ class KnowledgeBase:
             "rules": len(self.rules),
             "options": len(self.options),
             "peer_schemes": len(self.peer_schemes),
+            "plant_figures": len(self.plant_figures),
         }
 
 
@@ -317,6 +319,7 @@ def load_kb(root: Path | str | None = None) -> KnowledgeBase:
         measure_groups=collections["measure_groups"],
         peer_schemes=collections["peer_schemes"],
         plan_policies=collections["plan_policies"],
+        plant_figures=collections["plant_figures"],
         origins=origins,
         files=tuple(p.relative_to(root).as_posix() for p in files),
     )

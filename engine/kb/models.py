@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from engine.kb.base import Grade, LocalText, Strict
+from engine.kb.base import Grade, LocalText, Range, Strict
 from engine.kb.conditions import Condition
 from engine.kb.expr import LinearExpr, parse_linear
 from engine.kb.options import MeasureArea, MeasureGroup, Option, PeerScheme
@@ -41,6 +41,7 @@ __all__ = [
     "ManualSection",
     "Parameter",
     "ParameterValue",
+    "PlantFigure",
     "Quantity",
     "Question",
     "RatingRule",
@@ -150,6 +151,21 @@ class Step(Strict):
     sources: list[SourceId] = Field(min_length=1)
 
 
+class StreamProperties(Strict):
+    """Typical composition of a waste stream, used to estimate what a reported tonnage contains when the
+    enterprise does not say (its own figure, e.g. a waste's ``copper_t``, always wins)."""
+
+    density: Range | None = Field(default=None, description="t/m3")
+    copper: Range | None = Field(default=None, description="g/L of liquid")
+    tin: Range | None = Field(default=None, description="g/L of liquid")
+    moisture: Range | None = Field(default=None, description="% water in the reported mass (sludges)")
+    copper_share: Range | None = Field(default=None, description="% copper in the reported (wet) mass (solids)")
+
+    def ranges(self) -> list[tuple[str, Range]]:
+        names = ("density", "copper", "tin", "moisture", "copper_share")
+        return [(n, r) for n in names if (r := getattr(self, n))]
+
+
 class Stream(Strict):
     id: Id
     name: LocalText
@@ -158,6 +174,7 @@ class Stream(Strict):
     hazardous_waste_code: str | None = Field(default=None, description="code in China's National Hazardous Waste List")
     segregation_class: Id | None = Field(default=None, description="wastewater class for segregation rules")
     destinations: list[Id] = Field(default_factory=list, description="where the stream may go")
+    properties: StreamProperties | None = None
     sources: list[SourceId] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -565,7 +582,18 @@ _RECORD_TYPES = (
     "measure_groups",
     "peer_schemes",
     "plan_policies",
+    "plant_figures",
 )
+
+
+class PlantFigure(Strict):
+    """A figure about a plant as a whole that the plan needs to split a plant total into the pools its options
+    act on (e.g. the rinse share of the wastewater), as a sourced range."""
+
+    id: Id
+    name: LocalText
+    value: Range
+    applies_to: str = Field(min_length=3, description="what the figure is a share or property of")
 
 
 class KbFile(Strict):
@@ -590,6 +618,7 @@ class KbFile(Strict):
     measure_groups: list[MeasureGroup] = Field(default_factory=list)
     peer_schemes: list[PeerScheme] = Field(default_factory=list)
     plan_policies: list[PlanPolicy] = Field(default_factory=list)
+    plant_figures: list[PlantFigure] = Field(default_factory=list)
     benchmark_set: BenchmarkSet | None = None
 
 

@@ -89,9 +89,13 @@ def check_options(kb: KnowledgeBase) -> list[KbIssue]:
             for name, rng in ranges:
                 want = {
                     "fraction": {"%"},
-                    "rinse_share": {"%"},
-                    "chemicals_fraction": {"%"},
-                    "recovery": {"%"},
+                    "reduction": {"%"},
+                    "waste_avoided": {"%"},
+                    "chemicals_avoided": {"%"},
+                    "copper_recovery": {"%"},
+                    "moisture_before": {"%"},
+                    "moisture_after": {"%"},
+                    "electricity_per_kg_copper": {"kWh/kg"},
                     "dilution_ratio": {"1"},
                 }.get(name.split(".")[-1])
                 if name.endswith("saving") and opt.benefit.resource:
@@ -100,12 +104,28 @@ def check_options(kb: KnowledgeBase) -> list[KbIssue]:
                     add(f"{name}.unit", f"unit {rng.unit!r} does not fit", f"use {sorted(want)}")
                 if rng.unit == "%" and not (rng.low >= 0 and rng.high <= 100):
                     add(name, "a percentage range must lie within 0-100")
+        if opt.benefit is not None:
+            for name in ("power_question", "hours_question"):
+                qid = getattr(opt.benefit, name)
+                if qid is not None:
+                    ref("question", qid, kb.questions, f"benefit.{name}")
+            if opt.benefit.kind in ("stream_recovery", "sludge_drying", "diversion") and opt.benefit.pool:
+                add("benefit.pool", f"a {opt.benefit.kind} model takes its pool from its streams; drop 'pool'")
+        if opt.investment is not None and opt.investment.scaling is not None:
+            exp = opt.investment.scaling.exponent
+            ranges.append(("investment.scaling.exponent", exp))
+            if exp.unit != "1" or not (0 < exp.low <= exp.high <= 1.5):
+                add("investment.scaling.exponent", "a capacity exponent is a pure number between 0 and 1.5")
+            if opt.investment.scaling.driver == "stream_t" and not (opt.benefit and opt.benefit.streams):
+                add("investment.scaling.driver", "stream_t scaling needs the benefit model's streams")
         if opt.investment is not None:
             if opt.investment.low > opt.investment.high:
                 add("investment", "low is above high")
             if ref("source", opt.investment.source, kb.sources, "investment.source"):
                 if opt.investment.grade.rank < kb.sources[opt.investment.source].grade.rank:
                     add("investment.grade", "grade better than its source's")
+        for i, oc in enumerate(opt.operating_cost):
+            ranges.append((f"operating_cost[{i}].value", oc.value))
         for name, rng in ranges:
             if ref("source", rng.source, kb.sources, f"{name}.source"):
                 if rng.grade.rank < kb.sources[rng.source].grade.rank:

@@ -12,9 +12,21 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from engine.kb.base import Grade, LocalText, Strict
+from engine.kb.base import Grade, LocalText, Range, Strict
 
-__all__ = ["BenefitModel", "MeasureArea", "MeasureGroup", "Option", "PeerScheme", "Range", "Resource"]
+__all__ = [
+    "BenefitModel",
+    "Investment",
+    "MeasureArea",
+    "MeasureGroup",
+    "OperatingCost",
+    "Option",
+    "PeerScheme",
+    "Pool",
+    "Range",
+    "Resource",
+    "Scaling",
+]
 
 Resource = Literal[
     "fresh_water_m3",
@@ -25,77 +37,138 @@ Resource = Literal[
     "hazardous_waste_t",
     "chemicals_t",
     "copper_recovered_kg",
+    "waste_to_disposal_t",
+]
+
+Pool = Literal[
+    "rinse_water",
+    "cooling_water",
+    "fresh_water",
+    "wastewater",
+    "electricity",
+    "wastewater_plant_electricity",
+    "cod_load",
+    "chemicals",
+    "stream",
 ]
 
 
-class Range(Strict):
-    """A sourced figure as a range with a central value (low <= central <= high)."""
-
-    low: float
-    central: float
-    high: float
-    unit: str
-    source: str
-    grade: Grade
-    claim: bool = Field(default=False, description="a vendor or trade claim, not a measurement")
-    note: str = ""
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Range:
-        if not self.low <= self.central <= self.high:
-            raise ValueError(f"a range needs low <= central <= high, got {self.low}, {self.central}, {self.high}")
-        return self
-
-
 class BenefitModel(Strict):
-    """How the option's annual effect is estimated from the enterprise's data.
+    """How the option's annual effect is estimated from the enterprise's own data (engine/plan/benefits.py).
+
+    Every model takes its base from a *pool* of the plant's quantities (engine/plan/pools.py) and never saves
+    more than the pool holds; the plan combines options on the same pool sequentially, on what remains.
 
     kinds:
-    - ``resource_fraction``: ``fraction`` (unit "%") of a plant quantity (``resource``) is saved; ``scope``
-      optionally limits the base to the steps the option is recommended for (their equal share of the plant's
-      wet steps, an allocation the plan states);
-    - ``rinse_stages``: counter-current rinsing, Q(n) = (r^(1/n) + 1/n)·K against Q(1) = r·K (options.md §4.2),
-      with ``dilution_ratio`` r = Cp/Cn, ``target_stages``, and the rinse share of plant water ``rinse_share`` (%)
-      allocated equally to the wet steps run;
-    - ``waste_fraction``: ``fraction`` (%) of the reported tonnage of ``streams`` is avoided (hazardous waste),
-      optionally with ``chemicals_fraction`` (%) of the same tonnage no longer bought;
-    - ``copper_from_waste``: copper recovered = copper contained in the reported ``streams`` (the waste's
-      ``copper_t``) × ``recovery`` (%);
+    - ``pool_fraction``: ``fraction`` (%) of a pool is saved: ``pool`` rinse_water (of the steps the option is
+      recommended for; the rinse water of a line also leaves as wastewater), cooling_water (once-through cooling
+      water of those steps, drained), fresh_water / wastewater / electricity (plant),
+      wastewater_plant_electricity (the treatment plant's metered electricity), cod_load (the raw wastewater's COD
+      allocated to the steps), chemicals (of ``chemical_categories``), stream (tonnage of ``streams``, hazardous
+      waste); ``reused_as_fresh_water``: the water saved from the wastewater pool is reused and replaces fresh water;
+    - ``diversion``: ``fraction`` (%) of the reported tonnage of ``streams`` that now goes to landfill or
+      incineration is sent to recycling or recovery instead (waste to disposal avoided); with ``copper_recovery``
+      the copper it contains (stream ``properties``) is recovered;
+    - ``rinse_layout``: the rinse of each step re-built as ``target_layout`` with ``target_stages`` stages (absent:
+      the line's present number of tanks, re-piped), by the
+      dilution relation at ``dilution_ratio`` r = Cp/Cn: single rinse Q/K = r - 1; n separately fed tanks
+      Q/K = n (r^(1/n) - 1); n-stage counter-current 1 + x + ... + x^n = r with x = Q/K;
+    - ``dragout_reduction``: drag-out cut by ``reduction`` (%); at the same dilution the rinse flow falls in
+      proportion (Q ∝ K), and so does the copper the steps drag into the rinse water;
+    - ``stream_recovery``: a reported waste stream (``streams``) recovered on site: ``waste_avoided`` (% of the
+      tonnage no longer shipped), ``chemicals_avoided`` (% of the tonnage no longer bought as make-up), copper
+      recovered = copper contained (the waste's ``copper_t``, else tonnage / density x copper content from the
+      stream's ``properties``) x ``copper_recovery`` (%), electricity added ``electricity_per_kg_copper``;
+    - ``sludge_drying``: sludge dried from ``moisture_before`` to ``moisture_after`` (%): the dry solids stay,
+      the mass falls to (1 - m0) / (1 - m1) of what it was;
+    - ``equipment_power``: ``fraction`` (%) of the electricity of equipment whose rated power (kW) and annual
+      running hours the enterprise answers (``power_question``, ``hours_question``: step-scoped questions are read
+      on the steps the option is recommended for, enterprise-scoped ones once);
     - ``per_output``: ``saving`` per m² of the output of the board types that pass the steps, for ``resource``.
     """
 
-    kind: Literal["resource_fraction", "rinse_stages", "waste_fraction", "copper_from_waste", "per_output"]
+    kind: Literal[
+        "pool_fraction",
+        "rinse_layout",
+        "dragout_reduction",
+        "stream_recovery",
+        "sludge_drying",
+        "equipment_power",
+        "diversion",
+        "per_output",
+    ]
+    pool: Pool | None = None
+    reused_as_fresh_water: bool = False
     resource: Resource | None = None
     fraction: Range | None = None
-    scope: Literal["plant", "steps"] = "plant"
-    dilution_ratio: Range | None = None
-    target_stages: int | None = Field(default=None, ge=2, le=6)
-    rinse_share: Range | None = None
+    chemical_categories: list[str] = Field(default_factory=list)
     streams: list[str] = Field(default_factory=list)
-    chemicals_fraction: Range | None = None
-    recovery: Range | None = None
+    dilution_ratio: Range | None = None
+    target_layout: Literal["counter_current", "parallel"] | None = None
+    target_stages: int | None = Field(default=None, ge=2, le=6)
+    reduction: Range | None = None
+    waste_avoided: Range | None = None
+    chemicals_avoided: Range | None = None
+    copper_recovery: Range | None = None
+    electricity_per_kg_copper: Range | None = None
+    moisture_before: Range | None = None
+    moisture_after: Range | None = None
+    power_question: str | None = None
+    hours_question: str | None = None
     saving: Range | None = None
 
     @model_validator(mode="after")
     def _params(self) -> BenefitModel:
         need: dict[str, tuple[str, ...]] = {
-            "resource_fraction": ("resource", "fraction"),
-            "rinse_stages": ("dilution_ratio", "target_stages", "rinse_share"),
-            "waste_fraction": ("streams", "fraction"),
-            "copper_from_waste": ("streams", "recovery"),
+            "pool_fraction": ("pool", "fraction"),
+            "rinse_layout": ("dilution_ratio", "target_layout"),
+            "diversion": ("streams", "fraction"),
+            "dragout_reduction": ("reduction",),
+            "stream_recovery": ("streams",),
+            "sludge_drying": ("streams", "moisture_before", "moisture_after"),
+            "equipment_power": ("fraction", "power_question", "hours_question"),
             "per_output": ("resource", "saving"),
         }
         missing = [p for p in need[self.kind] if not getattr(self, p)]
         if missing:
             raise ValueError(f"a {self.kind} benefit model needs {missing}")
+        if self.pool == "chemicals" and not self.chemical_categories:
+            raise ValueError("a chemicals pool names its chemical_categories")
+        if self.pool == "stream" and not self.streams:
+            raise ValueError("a stream pool names its streams")
+        if self.kind == "stream_recovery" and not (self.waste_avoided or self.copper_recovery):
+            raise ValueError("a stream_recovery model needs waste_avoided or copper_recovery")
         return self
 
     def ranges(self) -> list[tuple[str, Range]]:
-        return [
-            (name, value)
-            for name in ("fraction", "dilution_ratio", "rinse_share", "chemicals_fraction", "recovery", "saving")
-            if isinstance(value := getattr(self, name), Range)
-        ]
+        names = (
+            "fraction",
+            "dilution_ratio",
+            "reduction",
+            "waste_avoided",
+            "chemicals_avoided",
+            "copper_recovery",
+            "electricity_per_kg_copper",
+            "moisture_before",
+            "moisture_after",
+            "saving",
+        )
+        return [(name, value) for name in names if isinstance(value := getattr(self, name), Range)]
+
+
+class Scaling(Strict):
+    """How a sourced investment for one capacity is carried to the enterprise's capacity.
+
+    cost = reference cost x (capacity / ``reference``)^``exponent`` (``exponent`` 1: linear; about 0.6: the
+    six-tenths rule of cost engineering), with ``driver`` the enterprise quantity that measures capacity:
+    ``stream_t`` (reported tonnage of the model's streams, t/a), ``output_m2`` (qualified output, m²/a),
+    ``steps`` (number of lines it is recommended for), ``rinse_water_m3`` (rinse water of those lines, m³/a),
+    ``wastewater_m3`` (wastewater generated, m³/a)."""
+
+    driver: Literal["stream_t", "output_m2", "steps", "rinse_water_m3", "wastewater_m3"]
+    reference: float = Field(gt=0, description="the capacity the sourced cost is for, in the driver's unit")
+    exponent: Range
+    minimum_units: int = Field(default=0, ge=0, description="e.g. 1: at least one unit is bought whatever the size")
 
 
 class Investment(Strict):
@@ -106,7 +179,18 @@ class Investment(Strict):
     source: str
     grade: Grade
     claim: bool = False
+    assumption: bool = False
     note: str = ""
+    scaling: Scaling | None = None
+
+
+class OperatingCost(Strict):
+    """A change of annual operating cost the savings do not already count (CNY/a; positive: the option costs
+    more to run), per unit of a driver."""
+
+    per: Literal["stream_t", "copper_kg", "output_m2", "steps"]
+    value: Range
+    what: LocalText
 
 
 class Effects(Strict):
@@ -131,7 +215,14 @@ class Option(Strict):
     ]
     cost_class: Literal["no_low", "medium_high"]
     investment: Investment | None = None
+    investment_gap: LocalText | None = Field(
+        default=None, description="when no sourced investment exists: what to ask (e.g. a supplier's quote)"
+    )
+    operating_cost: list[OperatingCost] = Field(default_factory=list)
     benefit: BenefitModel | None = None
+    to_quantify: LocalText | None = Field(
+        default=None, description="when no benefit model exists: which data or source would quantify it"
+    )
     qualitative_benefit: LocalText
     effects: Effects = Field(default_factory=Effects)
     prerequisites: list[str] = Field(default_factory=list)

@@ -47,6 +47,24 @@ def graded_values(kb: KnowledgeBase) -> Iterator[tuple[str, m.Sourced]]:
         if option.investment is not None:
             inv = option.investment
             yield f"options/{option.id}.investment", m.Sourced(source=inv.source, grade=inv.grade, note=inv.note)
+            if inv.scaling is not None:
+                exp = inv.scaling.exponent
+                yield (
+                    f"options/{option.id}.investment.scaling.exponent",
+                    m.Sourced(source=exp.source, grade=exp.grade, note=exp.note),
+                )
+        for i, oc in enumerate(option.operating_cost):
+            rng = oc.value
+            yield (
+                f"options/{option.id}.operating_cost[{i}]",
+                m.Sourced(source=rng.source, grade=rng.grade, note=rng.note),
+            )
+    for stream in kb.streams.values():
+        for name, rng in stream.properties.ranges() if stream.properties else []:
+            yield f"streams/{stream.id}.properties.{name}", m.Sourced(source=rng.source, grade=rng.grade, note=rng.note)
+    for fig in kb.plant_figures.values():
+        rng = fig.value
+        yield f"plant_figures/{fig.id}", m.Sourced(source=rng.source, grade=rng.grade, note=rng.note)
     for param in kb.parameters.values():
         for value in param.values:
             key = ",".join(f"{k}={v}" for k, v in sorted(value.key.items()))
@@ -133,6 +151,21 @@ def summarise(kb: KnowledgeBase, graph: ProcessGraph | None = None) -> dict[str,
                                 }
                             )
     gaps.extend(_weight_notes(kb))
+    for option in sorted(kb.options.values(), key=lambda o: o.id):
+        if option.investment is None:
+            detail = option.investment_gap.en if option.investment_gap else "investment unknown: ask a supplier"
+            gaps.append({"kind": "investment_unknown", "where": f"options/{option.id}", "detail": detail})
+        if option.benefit is None:
+            detail = option.to_quantify.en if option.to_quantify else "no benefit model: the saving is not quantified"
+            gaps.append({"kind": "saving_not_quantified", "where": f"options/{option.id}", "detail": detail})
+        elif any(rng.assumption for _, rng in option.benefit.ranges()):
+            gaps.append(
+                {
+                    "kind": "planning_assumption",
+                    "where": f"options/{option.id}.benefit",
+                    "detail": "a benefit parameter is this system's own adjustable assumption (grade U), not a source",
+                }
+            )
     coverage = rule_coverage(kb)
     for rid in coverage["rules_never_firing"]:
         gaps.append({"kind": "rule_never_fires", "where": rid["rule"], "detail": rid["why"]})

@@ -1,8 +1,10 @@
-"""Annual savings of an option for one enterprise, from its benefit model and the enterprise's own data.
+"""Annual savings of one option for one enterprise, from its benefit model and the plant's own quantities.
 
-Every figure is a (low, central, high) triple; every parameter read is listed with its source and grade; every
-allocation the model has to assume is stated. A model whose inputs are missing returns no figure and says which
-input to supply.
+Every figure is a (low, central, high) triple taken from one pool of the plant (engine/plan/pools.py) and never
+larger than that pool; every parameter read is listed with its source and grade (claims and this system's own
+planning assumptions flagged); every allocation is stated; a model whose inputs are missing returns no figure
+for them and names the inputs (and the manual questions) that would quantify it. Negative amounts are resources
+the option consumes (e.g. the electricity of electrowinning).
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 from engine.intake.model import SelfInspection, YearData
+from engine.kb.base import Range
 from engine.kb.loader import KnowledgeBase
-from engine.kb.options import BenefitModel, Option, Range
+from engine.kb.options import BenefitModel, Option
+from engine.plan.pools import PLANT, Pools, d, param_row, range_of
+from engine.plan.rinse import flow_factor, layout_of
 
-__all__ = ["Savings", "estimate", "wet_steps_run"]
+__all__ = ["UNITS", "Part", "Savings", "estimate"]
 
 UNITS = {
     "fresh_water_m3": "m3",
@@ -26,215 +31,383 @@ UNITS = {
     "hazardous_waste_t": "t",
     "chemicals_t": "t",
     "copper_recovered_kg": "kg",
+    "waste_to_disposal_t": "t",
 }
+
+Triple = tuple[Decimal, Decimal, Decimal]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One amount taken from one pool: ``pool`` names it (``plant``, ``rinse:<step>``, ``stream:<id>`` ...) and
+    ``size`` is what the pool holds (None for a plant-wide pool, whose ceiling is the plant total)."""
+
+    resource: str
+    pool: str
+    amount: Triple
+    size: Decimal | None
 
 
 @dataclass
 class Savings:
-    amounts: dict[str, tuple[Decimal, Decimal, Decimal]] = field(default_factory=dict)  # resource -> low/central/high
+    parts: list[Part] = field(default_factory=list)
     parameters: list[dict[str, Any]] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)  # manual questions whose answers would quantify it
     claim: bool = False
+    assumption: bool = False
 
-    def add(self, resource: str, low: Decimal, central: Decimal, high: Decimal) -> None:
-        lo, ce, hi = self.amounts.get(resource, (Decimal(0), Decimal(0), Decimal(0)))
-        self.amounts[resource] = (lo + max(low, Decimal(0)), ce + max(central, Decimal(0)), hi + max(high, Decimal(0)))
+    @property
+    def amounts(self) -> dict[str, Triple]:
+        out: dict[str, Triple] = {}
+        for part in self.parts:
+            lo, ce, hi = out.get(part.resource, (Decimal(0), Decimal(0), Decimal(0)))
+            out[part.resource] = (lo + part.amount[0], ce + part.amount[1], hi + part.amount[2])
+        return out
+
+    def add(self, resource: str, pool: str, amount: Triple, size: Decimal | None = None) -> None:
+        """Add an amount from a pool, never more than the pool holds (a saving) and ordered low <= high."""
+        values = sorted(amount)
+        if size is not None:
+            values = [min(v, size) for v in values]
+        if all(v == 0 for v in values):
+            return
+        self.parts.append(Part(resource, pool, (values[0], values[1], values[2]), size))
+
+    def param(self, name: str, rng: Range) -> Triple:
+        if all(p["name"] != name for p in self.parameters):
+            self.parameters.append(param_row(name, rng))
+        self.claim = self.claim or rng.claim
+        self.assumption = self.assumption or rng.assumption
+        return range_of(rng)
+
+    def need(self, path: str, question: str | None = None) -> None:
+        if path not in self.missing:
+            self.missing.append(path)
+        if question and question not in self.questions:
+            self.questions.append(question)
 
 
-def _d(x: float) -> Decimal:
-    return Decimal(str(x))
+def _scale(t: Triple, f: Triple, per: Decimal = Decimal(100)) -> Triple:
+    return (t[0] * f[0] / per, t[1] * f[1] / per, t[2] * f[2] / per)
 
 
-def _param(out: Savings, name: str, rng: Range) -> tuple[Decimal, Decimal, Decimal]:
-    out.parameters.append(
-        {
-            "name": name,
-            "low": rng.low,
-            "central": rng.central,
-            "high": rng.high,
-            "unit": rng.unit,
-            "source": rng.source,
-            "grade": rng.grade.value,
-            "claim": rng.claim,
-        }
-    )
-    out.claim = out.claim or rng.claim
-    return _d(rng.low), _d(rng.central), _d(rng.high)
+def _targets(pools: Pools, option: Option, steps: list[str]) -> list[str]:
+    """The wet lines an option acts on: the steps it is recommended for, else those of its steps or families run,
+    else (a plant-wide option) every wet line run."""
+    if steps:
+        return steps
+    if not option.steps and not option.families:
+        return list(pools.wet)
+    return [s for s in pools.wet if s in option.steps or pools.kb.steps[s].family in option.families]
 
 
-def wet_steps_run(kb: KnowledgeBase, si: SelfInspection) -> list[str]:
-    """Steps run whose family has rinse questions (the wet lines among which rinse water is allocated)."""
-    rinse_q = kb.questions.get("q_rinse_stages")
-    families = set(rinse_q.families) if rinse_q else set()
-    return sorted(f.step for f in si.process if f.run and f.step in kb.steps and kb.steps[f.step].family in families)
+def _rinse_water(pools: Pools, out: Savings, step: str) -> Triple | None:
+    triple, how, missing = pools.rinse(step)
+    for path in missing:
+        out.need(path, "q_line_water_m3" if "q_line_water_m3" in path else None)
+    if triple is None:
+        return None
+    if how not in out.assumptions:
+        out.assumptions.append(how)
+    share = pools.rinse_share()
+    if share is not None and pools.line_water(step) is None:
+        fig = pools.kb.plant_figures["rinse_share_of_wastewater"]
+        out.param("rinse_share_of_wastewater", fig.value)
+    return triple
 
 
-def _plant_base(kb: KnowledgeBase, year: YearData, yi: int, resource: str, out: Savings) -> Decimal | None:
-    res = year.resources
-    if resource == "fresh_water_m3":
-        value, path = res.fresh_water.canonical(), f"years[{yi}].resources.fresh_water"
-    elif resource == "wastewater_m3":
-        value, path = year.wastewater.generated.canonical(), f"years[{yi}].wastewater.generated"
-    elif resource == "electricity_kwh":
-        value, path = res.electricity.canonical(), f"years[{yi}].resources.electricity"
-    elif resource in ("copper_in_wastewater_kg", "cod_in_wastewater_kg"):
-        pollutant = "cu" if resource.startswith("copper") else "cod"
-        outlets = [o for o in year.wastewater.outlets if o.position == "before_treatment"]
-        conc = getattr(outlets[0].concentrations, pollutant) if len(outlets) == 1 else None
-        c = conc.canonical() if conc is not None else None
-        v = year.wastewater.generated.canonical()
-        value = c * v / 1000 if c is not None and v is not None else None  # mg/L x m3 = g; /1000 = kg
-        path = f"years[{yi}].wastewater.outlets[before_treatment].concentrations.{pollutant}"
-    elif resource == "hazardous_waste_t":
-        qs = [w.quantity.canonical() for w in year.wastes if w.category == "hazardous"]
-        value = sum((q for q in qs if q is not None), Decimal(0)) if qs and None not in qs else None
-        path = f"years[{yi}].wastes[category=hazardous]"
-    elif resource == "chemicals_t":
-        qs = [c.quantity.canonical() for c in res.chemicals]
-        value = sum((q for q in qs if q is not None), Decimal(0)) if qs and None not in qs else None
-        path = f"years[{yi}].resources.chemicals"
+def _add_rinse(out: Savings, step: str, saved: Triple, base: Triple) -> None:
+    out.add("fresh_water_m3", f"rinse:{step}", saved, base[2])
+    out.add("wastewater_m3", f"rinse:{step}", saved, base[2])
+
+
+def _pool_fraction(pools: Pools, option: Option, model: BenefitModel, steps: list[str], out: Savings) -> None:
+    assert model.fraction is not None and model.pool is not None
+    f = out.param("fraction", model.fraction)
+    yi = pools.yi
+    if model.pool == "rinse_water":
+        for step in _targets(pools, option, steps):
+            base = _rinse_water(pools, out, step)
+            if base is not None:
+                _add_rinse(out, step, _scale(base, f), base)
+        if any(p.pool.startswith("rinse:") for p in out.parts):
+            out.assumptions.append("the rinse water saved is also wastewater not generated")
+    elif model.pool == "cooling_water":
+        for step in steps or [s for s in pools.answers if s in option.steps]:
+            base_c = pools.cooling(step)
+            if base_c is None:
+                out.need(f"process[step={step}].answers.q_cooling_water_m3", "q_cooling_water_m3")
+                continue
+            saved = _scale((base_c, base_c, base_c), f)
+            out.add("fresh_water_m3", f"cooling:{step}", saved, base_c)
+            out.add("wastewater_m3", f"cooling:{step}", saved, base_c)
+        if out.parts:
+            out.assumptions.append("once-through cooling water is drained, so what it saves is also wastewater")
+    elif model.pool in ("fresh_water", "wastewater", "electricity"):
+        resource = {"fresh_water": "fresh_water_m3", "wastewater": "wastewater_m3", "electricity": "electricity_kwh"}
+        res = resource[model.pool]
+        total = pools.total(res)
+        if total is None:
+            out.need(f"years[{yi}].resources.{model.pool}")
+            return
+        saved = _scale((total, total, total), f)
+        out.add(res, PLANT, saved, total)
+        if model.pool == "fresh_water" and pools.wastewater is not None:
+            out.add("wastewater_m3", PLANT, saved, pools.wastewater)
+            out.assumptions.append("the fresh water saved is also wastewater not generated")
+        if model.pool == "wastewater" and model.reused_as_fresh_water and pools.fresh_water is not None:
+            out.add("fresh_water_m3", PLANT, saved, pools.fresh_water)
+            out.assumptions.append("the water recovered from the wastewater is reused and replaces fresh water")
+    elif model.pool == "wastewater_plant_electricity":
+        node = pools.year.resources.electricity_wastewater_plant
+        total = node.canonical() if node is not None else None
+        if total is None:
+            out.need(f"years[{yi}].resources.electricity_wastewater_plant")
+            return
+        out.add("electricity_kwh", "wastewater_plant", _scale((total, total, total), f), total)
+    elif model.pool == "cod_load":
+        cod = pools.raw_load("cod")
+        if cod is None:
+            out.need(f"years[{yi}].wastewater.outlets[before_treatment].concentrations.cod")
+            return
+        targets = _targets(pools, option, steps)
+        share = cod * len(targets) / len(pools.wet) if pools.wet and targets else cod
+        out.add("cod_in_wastewater_kg", "cod:" + "+".join(targets), _scale((share, share, share), f), share)
+        out.assumptions.append(
+            f"COD of the steps concerned taken as {len(targets)}/{len(pools.wet) or 1} of the raw wastewater's COD "
+            "(equal share of the wet lines run; no per-stream COD reading)"
+        )
+    elif model.pool == "chemicals":
+        total = pools.chemicals(model.chemical_categories)
+        if total is None:
+            out.need(f"years[{yi}].resources.chemicals[category in {model.chemical_categories}].quantity")
+            return
+        out.add(
+            "chemicals_t", "chemicals:" + "+".join(model.chemical_categories), _scale((total, total, total), f), total
+        )
+    elif model.pool == "stream":
+        total = pools.stream(model.streams)
+        if total is None:
+            out.need(f"years[{yi}].wastes[stream in {model.streams}].quantity")
+            return
+        pool = "stream:" + "+".join(model.streams)
+        out.add("hazardous_waste_t", pool, _scale((total, total, total), f), total)
+
+
+def _rinse_layout(pools: Pools, option: Option, model: BenefitModel, steps: list[str], out: Savings) -> None:
+    assert model.dilution_ratio is not None and model.target_layout
+    r = out.param("dilution_ratio", model.dilution_ratio)
+    for step in _targets(pools, option, steps):
+        now = layout_of(pools.answers.get(step, {}))
+        if now is None:
+            out.need(f"process[step={step}].answers.q_rinse_type / q_rinse_stages", "q_rinse_type")
+            continue
+        layout, n0 = now
+        target = model.target_stages or n0
+        if (layout, n0) == (model.target_layout, target) or (layout == model.target_layout and n0 >= target):
+            continue
+        base = _rinse_water(pools, out, step)
+        if base is None:
+            continue
+        saved = []
+        for ratio, q in zip(r, base, strict=True):
+            before = flow_factor(layout, n0, ratio)
+            after = flow_factor(model.target_layout, target, ratio)
+            saved.append(q * max(Decimal(0), 1 - after / before) if before > 0 else Decimal(0))
+        out.assumptions.append(
+            f"{step}: {n0} x {layout} -> {target} x {model.target_layout} at the same drag-out and final-rinse "
+            "concentration (dilution relation), the line taken to rinse now at the design dilution"
+        )
+        _add_rinse(out, step, (saved[0], saved[1], saved[2]), base)
+
+
+def _dragout(pools: Pools, option: Option, model: BenefitModel, steps: list[str], out: Savings) -> None:
+    assert model.reduction is not None
+    f = out.param("reduction", model.reduction)
+    targets = _targets(pools, option, steps)
+    cu = pools.raw_load("cu")
+    for step in targets:
+        base = _rinse_water(pools, out, step)
+        if base is not None:
+            _add_rinse(out, step, _scale(base, f), base)
+        if cu is not None and pools.wet:
+            share = cu / len(pools.wet)
+            out.add("copper_in_wastewater_kg", f"rinse:{step}", _scale((share, share, share), f), share)
+    if cu is None:
+        out.need(f"years[{pools.yi}].wastewater.outlets[before_treatment].concentrations.cu")
     else:
+        out.assumptions.append(
+            "at the same final-rinse concentration the rinse flow falls with the drag-out (Q ∝ K), and so does the "
+            "copper dragged into the rinse water; the raw wastewater's copper is shared equally by the wet lines run"
+        )
+
+
+def _stream_recovery(pools: Pools, option: Option, model: BenefitModel, out: Savings) -> None:
+    yi = pools.yi
+    tonnage = pools.stream(model.streams)
+    pool = "stream:" + "+".join(model.streams)
+    if tonnage is None:
+        out.need(f"years[{yi}].wastes[stream in {model.streams}].quantity")
+        return
+    t3 = (tonnage, tonnage, tonnage)
+    if model.waste_avoided is not None:
+        out.add("hazardous_waste_t", pool, _scale(t3, out.param("waste_avoided", model.waste_avoided)), tonnage)
+    if model.chemicals_avoided is not None:
+        saved = _scale(t3, out.param("chemicals_avoided", model.chemicals_avoided))
+        out.add("chemicals_t", pool, saved, tonnage)
+        out.assumptions.append("make-up chemicals no longer bought are taken in proportion to the spent liquor")
+    if model.copper_recovery is None:
+        return
+    rec = out.param("copper_recovery", model.copper_recovery)
+    reported = pools.stream_copper(model.streams)
+    if reported is not None:
+        cu_kg: Triple = (reported * 1000, reported * 1000, reported * 1000)
+        out.assumptions.append("copper contained: the enterprise's own figure (wastes[].copper_t)")
+    else:
+        contained = _copper_contained(pools, model.streams, tonnage, out)
+        if contained is None:
+            out.need(f"years[{yi}].wastes[stream in {model.streams}].copper_t")
+            return
+        cu_kg = contained
+    recovered = _scale(cu_kg, rec)
+    out.add("copper_recovered_kg", "copper:" + pool, recovered, cu_kg[2])
+    if model.electricity_per_kg_copper is not None:
+        e = out.param("electricity_per_kg_copper", model.electricity_per_kg_copper)
+        used = (-recovered[0] * e[0], -recovered[1] * e[1], -recovered[2] * e[2])
+        out.add("electricity_kwh", "added:" + option.id, used)
+        out.assumptions.append("electrowinning consumes electricity per kg of copper recovered (a negative saving)")
+
+
+def _copper_contained(pools: Pools, streams: list[str], tonnage: Decimal, out: Savings) -> Triple | None:
+    """kg of copper in the reported tonnage: t / density (t/m³) x copper (g/L = kg/m³), from stream properties."""
+    if len(streams) != 1:
         return None
-    if value is None:
-        out.missing.append(path)
-    return value
-
-
-def _stream_tonnage(year: YearData, yi: int, streams: list[str], out: Savings) -> Decimal | None:
-    wastes = [w for w in year.wastes if w.stream in streams]
-    if not wastes:
-        out.missing.append(f"years[{yi}].wastes[stream in {streams}]")
+    props = pools.kb.streams[streams[0]].properties
+    if props is not None and props.copper_share is not None:
+        share = out.param(f"{streams[0]}.copper_share", props.copper_share)
+        out.assumptions.append(f"copper contained: tonnage x typical copper share of {streams[0]}")
+        return (tonnage * share[0] * 10, tonnage * share[1] * 10, tonnage * share[2] * 10)  # t x % x 1000 kg / 100
+    if props is None or props.density is None or props.copper is None:
         return None
-    qs = [w.quantity.canonical() for w in wastes]
-    if None in qs:
-        out.missing.append(f"years[{yi}].wastes[stream in {streams}].quantity")
-        return None
-    return sum((q for q in qs if q is not None), Decimal(0))
+    rho = out.param(f"{streams[0]}.density", props.density)
+    cu = out.param(f"{streams[0]}.copper", props.copper)
+    out.assumptions.append(f"copper contained: tonnage / typical density x typical copper content of {streams[0]}")
+    # low copper with high density gives the low end; high with low density the high end
+    return (tonnage / rho[2] * cu[0], tonnage / rho[1] * cu[1], tonnage / rho[0] * cu[2])
 
 
-def _rinse_flow(r: Decimal, n: int) -> Decimal:
-    """Rinse flow per unit drag-out for n counter-current stages (options.md §4.2): Q(1) = r, Q(n) = r^(1/n) + 1/n."""
-    if n <= 1:
-        return r
-    return Decimal(float(r) ** (1.0 / n)) + Decimal(1) / Decimal(n)
+def _sludge_drying(pools: Pools, model: BenefitModel, out: Savings) -> None:
+    assert model.moisture_before is not None and model.moisture_after is not None
+    tonnage = pools.stream(model.streams)
+    if tonnage is None:
+        out.need(f"years[{pools.yi}].wastes[stream in {model.streams}].quantity")
+        return
+    m0 = out.param("moisture_before", model.moisture_before)
+    m1 = out.param("moisture_after", model.moisture_after)
+    # least saving: wettest cake after, driest before; most: the other way round
+    pairs = ((m0[0], m1[2]), (m0[1], m1[1]), (m0[2], m1[0]))
+    saved = [tonnage * (1 - (100 - a) / (100 - b)) if b < a else Decimal(0) for a, b in pairs]
+    out.add("hazardous_waste_t", "stream:" + "+".join(model.streams), (saved[0], saved[1], saved[2]), tonnage)
+    out.assumptions.append("drying removes water only: the dry solids stay, mass x (1 - m0) / (1 - m1)")
 
 
-def _current_stages(answers: dict[str, Any]) -> int | None:
-    kind = answers.get("q_rinse_type")
-    stages = answers.get("q_rinse_stages")
-    if kind in ("single_overflow", "parallel", "spray_once_through", "none"):
-        return 1
-    if kind == "counter_current" and isinstance(stages, int | Decimal) and not isinstance(stages, bool):
-        return max(int(stages), 1)
-    if isinstance(stages, int) and not isinstance(stages, bool) and kind is None:
-        return max(stages, 1)
-    return None
+def _equipment_power(pools: Pools, option: Option, model: BenefitModel, steps: list[str], out: Savings) -> None:
+    assert model.fraction is not None and model.power_question and model.hours_question
+    f = out.param("fraction", model.fraction)
+    question = pools.kb.questions.get(model.power_question)
+    enterprise = question is not None and question.scope == "enterprise"
+    targets = ["enterprise"] if enterprise else steps or [s for s in pools.answers if s in option.steps]
+    for step in targets:
+        ans = dict(pools.si.answers) if enterprise else pools.answers.get(step, {})
+        kw, hours = ans.get(model.power_question), ans.get(model.hours_question)
+        if not isinstance(kw, int | float | Decimal) or not isinstance(hours, int | float | Decimal):
+            for q in (model.power_question, model.hours_question):
+                out.need(f"answers.{q}" if enterprise else f"process[step={step}].answers.{q}", q)
+            continue
+        kwh = d(kw) * d(hours)
+        out.add("electricity_kwh", f"equipment:{option.id}:{step}", _scale((kwh, kwh, kwh), f), kwh)
+        out.assumptions.append(f"{step}: rated power x running hours = {kwh} kWh/a")
+
+
+def _diversion(pools: Pools, model: BenefitModel, out: Savings) -> None:
+    assert model.fraction is not None
+    kb, yi = pools.kb, pools.yi
+    f = out.param("fraction", model.fraction)
+    disposal = {d.id for d in kb.destinations.values() if d.kind in ("licensed_disposal", "general_disposal")}
+    wastes = [w for w in pools.year.wastes if w.stream in model.streams]
+    if not wastes or any(w.quantity.canonical() is None for w in wastes):
+        out.need(f"years[{yi}].wastes[stream in {model.streams}].quantity")
+        return
+    for sid in sorted({w.stream for w in wastes}):
+        disposed = sum(
+            (w.quantity.canonical() or Decimal(0) for w in wastes if w.stream == sid and w.destination in disposal),
+            Decimal(0),
+        )
+        if disposed == 0:
+            continue
+        diverted = _scale((disposed, disposed, disposed), f)
+        out.add("waste_to_disposal_t", f"disposal:{sid}", diverted, disposed)
+        if model.copper_recovery is not None:
+            contained = _copper_contained(pools, [sid], disposed, out)
+            if contained is not None:
+                rec = out.param("copper_recovery", model.copper_recovery)
+                out.add("copper_recovered_kg", f"copper:disposal:{sid}", _scale(contained, rec), contained[2])
+    if out.parts:
+        out.assumptions.append("only the tonnage now sent to landfill or incineration counts as diverted")
+
+
+def _per_output(pools: Pools, model: BenefitModel, steps: list[str], out: Savings) -> None:
+    assert model.resource is not None and model.saving is not None
+    kb, year = pools.kb, pools.year
+    s = out.param("saving", model.saving)
+    scale = Decimal("0.001") if model.saving.unit in ("L/m2", "g/m2") else Decimal(1)
+    area = Decimal(0)
+    for pi, prod in enumerate(year.products):
+        route_steps = {
+            step
+            for r in kb.routes.values()
+            if r.rigidity == prod.rigidity and r.construction == prod.construction
+            for item in r.items
+            for step in item.steps
+        }
+        if steps and not set(steps) & route_steps:
+            continue
+        output = prod.output.canonical()
+        if output is None:
+            out.need(f"years[{pools.yi}].products[{pi}].output")
+            continue
+        area += output
+    out.assumptions.append("applies to the output of the board types whose route passes the steps concerned")
+    amount = (area * s[0] * scale, area * s[1] * scale, area * s[2] * scale)
+    out.add(model.resource, PLANT, amount, pools.total(model.resource))
+    if model.resource == "fresh_water_m3":
+        out.add("wastewater_m3", PLANT, amount, pools.wastewater)
+        out.assumptions.append("the fresh water saved is also wastewater not generated")
 
 
 def estimate(kb: KnowledgeBase, si: SelfInspection, year: YearData, option: Option, steps: list[str]) -> Savings | None:
     """Savings of ``option`` recommended for ``steps`` (empty: plant-wide); None when it has no benefit model."""
-    model: BenefitModel | None = option.benefit
+    model = option.benefit
     if model is None:
         return None
-    yi = si.years.index(year)
+    pools = Pools.of(kb, si, year)
     out = Savings()
-    if model.kind == "resource_fraction":
-        assert model.resource is not None and model.fraction is not None
-        base = _plant_base(kb, year, yi, model.resource, out)
-        lo, ce, hi = _param(out, "fraction", model.fraction)
-        if base is not None:
-            if model.scope == "steps" and steps:
-                wet = wet_steps_run(kb, si) or steps
-                share = Decimal(len([s for s in steps if s in wet] or steps)) / Decimal(len(wet))
-                out.assumptions.append(
-                    f"{model.resource} of the steps concerned taken as {len(steps)}/{len(wet)} of the plant's "
-                    "(equal share of the wet lines run; no line meter reading)"
-                )
-                base = base * share
-            out.add(model.resource, base * lo / 100, base * ce / 100, base * hi / 100)
-            if model.resource == "fresh_water_m3":
-                out.add("wastewater_m3", base * lo / 100, base * ce / 100, base * hi / 100)
-                out.assumptions.append("the fresh water saved is also wastewater not generated")
-    elif model.kind == "rinse_stages":
-        assert model.dilution_ratio and model.rinse_share and model.target_stages
-        water = _plant_base(kb, year, yi, "fresh_water_m3", out)
-        r_lo, r_ce, r_hi = _param(out, "dilution_ratio", model.dilution_ratio)
-        s_lo, s_ce, s_hi = _param(out, "rinse_share", model.rinse_share)
-        wet = wet_steps_run(kb, si)
-        answers = {f.step: dict(f.answers) for f in si.process if f.run}
-        target = model.target_stages
-        out.assumptions.append(
-            f"rinse water = plant fresh water x rinse share, shared equally by the {len(wet)} wet lines run "
-            "(no per-line meter reading)"
-        )
-        if water is not None and wet:
-            for step in steps:
-                n0 = _current_stages(answers.get(step, {}))
-                if n0 is None:
-                    out.missing.append(f"process[step={step}].answers.q_rinse_type / q_rinse_stages")
-                    continue
-                if n0 >= target:
-                    continue
-                per_line = water / Decimal(len(wet))
-
-                def saved(r: Decimal, share: Decimal, n0: int = n0, per_line: Decimal = per_line) -> Decimal:
-                    reduction = 1 - _rinse_flow(r, target) / _rinse_flow(r, n0)
-                    return per_line * share / 100 * reduction
-
-                low, central, high = saved(r_lo, s_lo), saved(r_ce, s_ce), saved(r_hi, s_hi)
-                out.add("fresh_water_m3", low, central, high)
-                out.add("wastewater_m3", low, central, high)
-    elif model.kind == "waste_fraction":
-        assert model.fraction is not None
-        tonnage = _stream_tonnage(year, yi, model.streams, out)
-        lo, ce, hi = _param(out, "fraction", model.fraction)
-        if tonnage is not None:
-            out.add("hazardous_waste_t", tonnage * lo / 100, tonnage * ce / 100, tonnage * hi / 100)
-        if model.chemicals_fraction is not None:
-            clo, cce, chi = _param(out, "chemicals_fraction", model.chemicals_fraction)
-            if tonnage is not None:
-                out.add("chemicals_t", tonnage * clo / 100, tonnage * cce / 100, tonnage * chi / 100)
-                out.assumptions.append("chemicals no longer bought are taken in proportion to the spent liquor")
-    elif model.kind == "copper_from_waste":
-        assert model.recovery is not None
-        wastes = [w for w in year.wastes if w.stream in model.streams]
-        lo, ce, hi = _param(out, "recovery", model.recovery)
-        copper = [w.copper_t.canonical() if w.copper_t is not None else None for w in wastes]
-        if not wastes or None in copper:
-            out.missing.append(
-                f"years[{yi}].wastes[stream in {model.streams}].copper_t "
-                "(copper contained, e.g. from recycler receipts)"
-            )
-        else:
-            cu_kg = sum((c for c in copper if c is not None), Decimal(0)) * 1000
-            out.add("copper_recovered_kg", cu_kg * lo / 100, cu_kg * ce / 100, cu_kg * hi / 100)
+    if model.kind == "pool_fraction":
+        _pool_fraction(pools, option, model, steps, out)
+    elif model.kind == "rinse_layout":
+        _rinse_layout(pools, option, model, steps, out)
+    elif model.kind == "dragout_reduction":
+        _dragout(pools, option, model, steps, out)
+    elif model.kind == "stream_recovery":
+        _stream_recovery(pools, option, model, out)
+    elif model.kind == "sludge_drying":
+        _sludge_drying(pools, model, out)
+    elif model.kind == "equipment_power":
+        _equipment_power(pools, option, model, steps, out)
+    elif model.kind == "diversion":
+        _diversion(pools, model, out)
     elif model.kind == "per_output":
-        assert model.resource is not None and model.saving is not None
-        lo, ce, hi = _param(out, "saving", model.saving)
-        scale = Decimal("0.001") if model.saving.unit == "L/m2" else Decimal(1)
-        if model.resource in ("copper_in_wastewater_kg", "cod_in_wastewater_kg"):
-            scale = Decimal("0.001")  # g/m2 -> kg
-        routes = {r.id: {s for item in r.items for s in item.steps} for r in kb.routes.values()}
-        area = Decimal(0)
-        for pi, prod in enumerate(year.products):
-            route_steps = set().union(
-                *(
-                    steps_
-                    for rid, steps_ in routes.items()
-                    if kb.routes[rid].rigidity == prod.rigidity and kb.routes[rid].construction == prod.construction
-                )
-            )
-            if steps and not set(steps) & route_steps:
-                continue
-            output = prod.output.canonical()
-            if output is None:
-                out.missing.append(f"years[{yi}].products[{pi}].output")
-                continue
-            area += output
-        out.assumptions.append("applies to the output of the board types whose route passes the steps concerned")
-        out.add(model.resource, area * lo * scale, area * ce * scale, area * hi * scale)
-        if model.resource == "fresh_water_m3":
-            out.add("wastewater_m3", area * lo * scale, area * ce * scale, area * hi * scale)
-            out.assumptions.append("the fresh water saved is also wastewater not generated")
+        _per_output(pools, model, steps, out)
     return out

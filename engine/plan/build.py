@@ -17,9 +17,11 @@ from engine.graph import ProcessGraph, build_graph
 from engine.inference.run import InferenceResult, infer
 from engine.intake.model import SelfInspection
 from engine.kb.loader import KnowledgeBase
-from engine.kb.options import Option
-from engine.plan.benefits import UNITS, Savings, estimate
+from engine.plan.benefits import UNITS, Triple, estimate
+from engine.plan.combine import Combined, combine
+from engine.plan.costs import investment, operating_cost, payback, prices, stream_fees, valuation
 from engine.plan.focus import audit_focus
+from engine.plan.pools import Pools
 from engine.plan.priority import priority
 from engine.plan.projection import project
 from engine.plan.records import SEVERITY_ORDER, Rec
@@ -34,62 +36,16 @@ def _j(value: Decimal | None, places: int = 3) -> float | None:
     return decimal_json(value, places)
 
 
-def _prices(kb: KnowledgeBase, si: SelfInspection, year: int) -> dict[str, dict[str, Any]]:
-    """Prices per unit of saving: the enterprise's own, else a sourced knowledge-base value (flagged)."""
-    out: dict[str, dict[str, Any]] = {}
-    given = si.prices
-    pairs = (
-        ("fresh_water_m3", "water_cny_per_m3", "industrial_water_price_shenzhen", "CNY/m3"),
-        ("wastewater_m3", "wastewater_treatment_cny_per_m3", None, "CNY/m3"),
-        ("electricity_kwh", "electricity_cny_per_kwh", None, "CNY/kWh"),
-        ("hazardous_waste_t", "hazardous_waste_cny_per_t", None, "CNY/t"),
-        ("copper_recovered_kg", "copper_cny_per_t", "copper_price", "CNY/t"),
-    )
-    for resource, field_name, param_id, unit in pairs:
-        price = getattr(given, field_name) if given is not None else None
-        if price is not None:
-            out[resource] = {"value": price.value, "unit": unit, "source": "enterprise", "valid_from": price.valid_from}
-        elif param_id and param_id in kb.parameters:
-            param = kb.parameters[param_id]
-            value = max(param.values, key=lambda v: v.valid_from)
-            out[resource] = {
-                "value": value.value,
-                "unit": unit,
-                "source": value.source,
-                "grade": value.grade.value,
-                "valid_from": value.valid_from.isoformat(),
-                "note": value.note or "",
-                "flag": "knowledge-base default; give the enterprise's own price",
-            }
-    return out
+def _sig(value: Decimal, digits: int = 3) -> float:
+    """An estimate to ``digits`` significant figures (the ranges beside it carry the uncertainty)."""
+    if value == 0:
+        return 0.0
+    return float(f"{float(value):.{digits}g}")
 
 
-def _valuation(
-    kb: KnowledgeBase, si: SelfInspection, year: int, savings: Savings, prices: dict[str, dict[str, Any]]
-) -> dict[str, Any]:
-    parts: dict[str, Any] = {}
-    total = [Decimal(0), Decimal(0), Decimal(0)]
-    for resource, triple in sorted(savings.amounts.items()):
-        price = prices.get(resource)
-        if price is None:
-            continue
-        per_unit = Decimal(price["value"]) / (1000 if resource == "copper_recovered_kg" else 1)
-        values = [v * per_unit for v in triple]
-        parts[resource] = {"low": _j(values[0], 0), "central": _j(values[1], 0), "high": _j(values[2], 0)}
-        total = [t + v for t, v in zip(total, values, strict=True)]
-    unpriced = sorted(r for r in savings.amounts if r not in prices)
-    return {
-        "unit": "CNY/a",
-        "low": _j(total[0], 0),
-        "central": _j(total[1], 0),
-        "high": _j(total[2], 0),
-        "parts": parts,
-        "unpriced": unpriced,
-    }
-
-
-def _co2(kb: KnowledgeBase, si: SelfInspection, year: int, savings: Savings) -> dict[str, Any] | None:
-    kwh = savings.amounts.get("electricity_kwh")
+def _co2(kb: KnowledgeBase, si: SelfInspection, year: int, amounts: dict[str, Triple]) -> dict[str, Any] | None:
+    """CO2 avoided (t/a) through the electricity saved, at the regional grid factor in force (negative: added)."""
+    kwh = amounts.get("electricity_kwh")
     if kwh is None:
         return None
     factor, note = grid_factor(kb, "grid_emission_factor", si.enterprise.grid_region, year)
@@ -98,9 +54,9 @@ def _co2(kb: KnowledgeBase, si: SelfInspection, year: int, savings: Savings) -> 
     values = [v * factor.value / 1000 for v in kwh]
     return {
         "unit": "t",
-        "low": _j(values[0]),
-        "central": _j(values[1]),
-        "high": _j(values[2]),
+        "low": _sig(min(values)),
+        "central": _sig(values[1]),
+        "high": _sig(max(values)),
         "factor": {
             "value": float(factor.value),
             "unit": "kgCO2/kWh",
@@ -109,20 +65,6 @@ def _co2(kb: KnowledgeBase, si: SelfInspection, year: int, savings: Savings) -> 
             "data_year": factor.data_year,
             "note": note,
         },
-    }
-
-
-def _payback(option: Option, money: dict[str, Any] | None) -> dict[str, Any] | None:
-    inv = option.investment
-    if inv is None or money is None or not money.get("central"):
-        return None
-    low_money, high_money = money["low"] or 0, money["high"] or 0
-    central_inv = (inv.low + inv.high) / 2
-    return {
-        "central": round(central_inv / money["central"], 2),
-        "low": round(inv.low / high_money, 2) if high_money else None,
-        "high": round(inv.high / low_money, 2) if low_money else None,
-        "unit": "a",
     }
 
 
@@ -151,17 +93,42 @@ def _collect(kb: KnowledgeBase, inf: InferenceResult) -> tuple[dict[str, Rec], l
 
 
 def _evaluate_options(
-    kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, recs: dict[str, Rec], prices: dict[str, Any]
+    kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, recs: dict[str, Rec], price_list: dict[str, Any]
 ) -> None:
     year = si.year(ev.year)
+    pools = Pools.of(kb, si, year)
+    fees = stream_fees(pools)
     blocking = {row["key"].split("[")[0] for row in ev.blocking.get("indicators", [])}
     limiting = {i.id for i in ev.instances if i.limiting}
     for rec in recs.values():
         rec.savings = estimate(kb, si, year, rec.option, rec.steps)
-        if rec.savings is not None and rec.savings.amounts:
-            rec.money = _valuation(kb, si, ev.year, rec.savings, prices)
-        rec.payback = _payback(rec.option, rec.money)
+        amounts = rec.savings.amounts if rec.savings is not None else {}
+        rec.opex = operating_cost(pools, rec.option, rec.steps, rec.savings)
+        rec.money = valuation(rec.savings, price_list, fees, rec.opex) if amounts else None
+        rec.co2 = _co2(kb, si, ev.year, amounts)
+        rec.investment = investment(si, pools, rec.option, rec.steps)
+        rec.payback = payback(rec.investment, rec.money)
         rec.priority = priority(kb, rec, ev, blocking, limiting)
+
+
+def _drop_nothing_to_save(recs: dict[str, Rec]) -> list[dict[str, Any]]:
+    """Options whose benefit model had every input it needs and found nothing to save in the plant's own data
+    (every line already rinses that way, no such waste is disposed of, no once-through cooling ...) are dropped:
+    the quantities, not only the answers, decide whether an option applies."""
+    log = []
+    for oid in sorted(recs):
+        s = recs[oid].savings
+        if s is not None and not s.parts and not s.missing:
+            log.append(
+                {
+                    "option": oid,
+                    "action": "dropped",
+                    "reason": "nothing to save: the plant's own quantities leave this option nothing to act on "
+                    "(already done on every line concerned, or no such stream reported)",
+                }
+            )
+            del recs[oid]
+    return log
 
 
 def _targets(ev: EvaluationResult, after_low: EvaluationResult, after_all: EvaluationResult) -> list[dict[str, Any]]:
@@ -204,15 +171,28 @@ def _before_after(ev: EvaluationResult, after: EvaluationResult) -> list[dict[st
     return rows
 
 
-def _rec_json(kb: KnowledgeBase, si: SelfInspection, year: int, rec: Rec) -> dict[str, Any]:
+def _amount_json(triple: Triple, resource: str) -> dict[str, Any]:
+    lo, ce, hi = triple
+    return {"low": _sig(lo), "central": _sig(ce), "high": _sig(hi), "unit": UNITS[resource]}
+
+
+def _rec_json(rec: Rec, in_plan: dict[str, Triple]) -> dict[str, Any]:
     opt = rec.option
     savings: dict[str, Any] = {}
     if rec.savings is not None:
-        for resource, (lo, ce, hi) in sorted(rec.savings.amounts.items()):
-            savings[resource] = {"low": _j(lo), "central": _j(ce), "high": _j(hi), "unit": UNITS[resource]}
-        co2 = _co2(kb, si, year, rec.savings)
-        if co2 is not None:
-            savings["co2_t"] = co2
+        for resource, triple in sorted(rec.savings.amounts.items()):
+            savings[resource] = _amount_json(triple, resource)
+        if rec.co2 is not None:
+            savings["co2_t"] = rec.co2
+    quantified = any(v.get("central") for k, v in savings.items() if k != "co2_t")
+    to_quantify: dict[str, Any] | None = None
+    if not quantified:
+        what = opt.to_quantify
+        to_quantify = {
+            "inputs": list(rec.savings.missing) if rec.savings is not None else [],
+            "questions": list(rec.savings.questions) if rec.savings is not None else [],
+            "note": {"zh": what.zh, "en": what.en} if what else None,
+        }
     return {
         "option_id": opt.id,
         "measure_code": opt.measure_code,
@@ -220,7 +200,9 @@ def _rec_json(kb: KnowledgeBase, si: SelfInspection, year: int, rec: Rec) -> dic
         "category": opt.category,
         "steps": rec.steps,
         "cost_class": opt.cost_class,
+        "quantified": quantified,
         "savings": savings,
+        "savings_in_plan": {r: _amount_json(t, r) for r, t in sorted(in_plan.items())},
         "savings_model": None
         if rec.savings is None
         else {
@@ -229,20 +211,13 @@ def _rec_json(kb: KnowledgeBase, si: SelfInspection, year: int, rec: Rec) -> dic
             "assumptions": rec.savings.assumptions,
             "missing": rec.savings.missing,
             "includes_claims": rec.savings.claim,
+            "includes_assumptions": rec.savings.assumption,
         },
+        "to_quantify": to_quantify,
         "qualitative_benefit": {"zh": opt.qualitative_benefit.zh, "en": opt.qualitative_benefit.en},
         "money": rec.money,
-        "investment": None
-        if opt.investment is None
-        else {
-            "low": opt.investment.low,
-            "high": opt.investment.high,
-            "unit": "CNY",
-            "basis": opt.investment.basis,
-            "source": opt.investment.source,
-            "grade": opt.investment.grade.value,
-            "claim": opt.investment.claim,
-        },
+        "operating_cost": rec.opex,
+        "investment": rec.investment,
         "payback_years": rec.payback,
         "priority": rec.priority,
         "origin": rec.origin,
@@ -251,6 +226,58 @@ def _rec_json(kb: KnowledgeBase, si: SelfInspection, year: int, rec: Rec) -> dic
         "because": rec.because,
         "sources": list(opt.sources),
     }
+
+
+def _totals(
+    kb: KnowledgeBase, si: SelfInspection, year: int, ordered: list[Rec], combined: Combined, price_list: dict[str, Any]
+) -> dict[str, Any]:
+    """The plan's totals: savings combined on what remains (never above the base), money, investment, CO2."""
+    out: dict[str, Any] = {}
+    for resource, triple in sorted(combined.totals.items()):
+        base = combined.bases.get(resource)
+        row = _amount_json(triple, resource)
+        row["base"] = _sig(base) if base is not None else None
+        row["share_of_base"] = _sig(triple[1] / base * 100, 2) if base else None
+        out[resource] = row
+    co2 = _co2(kb, si, year, combined.totals)
+    if co2 is not None and "central" in co2:
+        out["co2_t"] = {k: co2[k] for k in ("low", "central", "high", "unit")}
+    money = [0.0, 0.0, 0.0]
+    priced = False
+    for rec, in_plan in zip(ordered, combined.in_plan, strict=True):
+        if rec.money is None or rec.savings is None:
+            continue
+        alone = rec.savings.amounts
+        for resource, part in rec.money["parts"].items():
+            if resource == "operating_cost":
+                share = [1.0, 1.0, 1.0]
+            else:
+                share = [
+                    float(in_plan[resource][i] / alone[resource][i])
+                    if resource in in_plan and alone[resource][i]
+                    else 0.0
+                    for i in range(3)
+                ]
+            for i, key in enumerate(("low", "central", "high")):
+                money[i] += (part[key] or 0) * share[i]
+            priced = True
+    if priced:
+        out["money"] = {"unit": "CNY/a", "low": round(money[0]), "central": round(money[1]), "high": round(money[2])}
+    known = [r.investment for r in ordered if r.investment and r.investment.get("central") is not None]
+    gaps = [r.option.id for r in ordered if not r.investment or r.investment.get("central") is None]
+    out["investment"] = {
+        "unit": "CNY",
+        "low": round(sum(i["low"] for i in known)),
+        "central": round(sum(i["central"] for i in known)),
+        "high": round(sum(i["high"] for i in known)),
+        "options_priced": len(known),
+        "options_without_investment": gaps,
+    }
+    out["method"] = (
+        "each option in the plan's order takes its share of what the options before it left in the same pool "
+        "(rinse water of a line, a waste stream, the plant total); totals never exceed the plant's base"
+    )
+    return out
 
 
 def build_plan(
@@ -266,24 +293,20 @@ def build_plan(
     ev = evaluate(kb, si, benchmark_set=benchmark_set, year=year, warnings=warnings)
     inf = infer(kb, si, ev, graph)
     recs, constraints = _collect(kb, inf)
-    prices = _prices(kb, si, ev.year)
-    _evaluate_options(kb, si, ev, recs, prices)
-    resolution = resolve(kb, recs, constraints)
-    _evaluate_options(kb, si, ev, recs, prices)  # added prerequisites get their figures too
+    price_list = prices(kb, si)
+    _evaluate_options(kb, si, ev, recs, price_list)
+    resolution = _drop_nothing_to_save(recs)
+    resolution += resolve(kb, recs, constraints)
+    _evaluate_options(kb, si, ev, recs, price_list)  # added prerequisites get their figures too
     ordered = sorted(recs.values(), key=lambda r: (-int(r.priority.get("score", 0)), r.option.id))
     no_low = [r for r in ordered if r.option.cost_class == "no_low"]
-    after_low_si = project(kb, si, ev.year, [(r.option, r.steps, r.savings) for r in no_low])
-    after_all_si = project(kb, si, ev.year, [(r.option, r.steps, r.savings) for r in ordered])
+    pools = Pools.of(kb, si, si.year(ev.year))
+    combined = combine(pools, [r.savings for r in ordered])
+    combined_low = combine(pools, [r.savings for r in no_low])
+    after_low_si = project(kb, si, ev.year, combined_low, [(r.option, r.steps) for r in no_low])
+    after_all_si = project(kb, si, ev.year, combined, [(r.option, r.steps) for r in ordered])
     after_low = evaluate(kb, after_low_si, benchmark_set=benchmark_set, year=ev.year)
     after_all = evaluate(kb, after_all_si, benchmark_set=benchmark_set, year=ev.year)
-    totals: dict[str, list[Decimal]] = {}
-    for rec in ordered:
-        if rec.savings is None:
-            continue
-        for resource, triple in rec.savings.amounts.items():
-            acc = totals.setdefault(resource, [Decimal(0)] * 3)
-            for i in range(3):
-                acc[i] += triple[i]
     return {
         "plan_version": PLAN_VERSION,
         "kb_version": kb.version.version,
@@ -292,23 +315,14 @@ def build_plan(
         "enterprise": ev.enterprise,
         "year": ev.year,
         "evaluation": ev.as_dict(),
-        "recommendations": [_rec_json(kb, si, ev.year, r) for r in ordered],
+        "recommendations": [_rec_json(r, p) for r, p in zip(ordered, combined.in_plan, strict=True)],
         "groups": {
             "no_low_cost": [r.option.id for r in ordered if r.option.cost_class == "no_low"],
             "medium_high_cost": [r.option.id for r in ordered if r.option.cost_class == "medium_high"],
         },
         "resolution": resolution,
-        "totals": {
-            resource: {
-                "low": _j(v[0]),
-                "central": _j(v[1]),
-                "high": _j(v[2]),
-                "unit": UNITS[resource],
-                "note": "simple sum of the options' estimates; overlapping options may double-count",
-            }
-            for resource, v in sorted(totals.items())
-        },
-        "prices": {k: {**v, "value": float(v["value"])} for k, v in sorted(prices.items())},
+        "totals": _totals(kb, si, ev.year, ordered, combined, price_list),
+        "prices": {k: {**v, "value": float(v["value"])} for k, v in sorted(price_list.items())},
         "audit_focus": audit_focus(kb, si, inf, recs),
         "targets": _targets(ev, after_low, after_all),
         "before_after": _before_after(ev, after_all),

@@ -25,6 +25,9 @@ class Rec:
     money: dict[str, Any] | None = None
     payback: dict[str, Any] | None = None
     priority: dict[str, Any] = field(default_factory=dict)
+    investment: dict[str, Any] | None = None  # status quote | range | gap, with low/central/high
+    opex: dict[str, Any] | None = None
+    co2: dict[str, Any] | None = None  # t/a avoided through the electricity saved (negative: added)
 
     # Read-only views the ranking and the shortlist use (the figures themselves are computed in build/benefits).
     def money_central(self) -> float | None:
@@ -34,11 +37,13 @@ class Rec:
 
     def co2_central(self) -> float | None:
         """Central CO2 avoided per year (t/a), or None when not quantified."""
-        if self.savings is None or "co2_t" not in self.savings.amounts:
-            return None
-        return float(self.savings.amounts["co2_t"][1])
+        value = self.co2.get("central") if self.co2 else None
+        return float(value) if value is not None else None
 
     def investment_central(self) -> float | None:
         """Central investment (CNY), or None when unknown (a declared gap)."""
+        if self.investment is not None:
+            value = self.investment.get("central")
+            return float(value) if value is not None else None
         inv = self.option.investment
         return None if inv is None else (inv.low + inv.high) / 2
