@@ -13,7 +13,7 @@ from engine.kb.models import Grade
 from explanations.charts import before_after_svg
 from explanations.figures import investment_text, money_text, payback_text, savings_text, totals_lines
 from explanations.graph_svg import render_process_svg
-from explanations.i18n import LABELS, RESOURCES, instance_label, level_label
+from explanations.i18n import LABELS, instance_label, level_label
 from explanations.rationale import localise, render_value
 from explanations.rationale import render_rationale as _render
 
