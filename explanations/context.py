@@ -31,6 +31,9 @@ def _fmt(value: Any, digits: int = 4) -> str:
     return str(value)
 
 
+_DRILLDOWN_TYPES = ("finding", "recommendation", "constraint", "enterprise", "step", "indicator", "stream", "effluent")
+
+
 def _provisional(grade: str | None) -> bool:
     return grade is not None and grade in Grade.__members__ and Grade(grade).provisional
 
@@ -297,6 +300,9 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
         for fld in ("subject_step", "subject_indicator", "subject_stream"):
             if value.get(fld):
                 subject = str(localise(kb, fld, value[fld], lang))
+        if value.get("subject_pollutant"):
+            pollutant = localise(kb, "subject_pollutant", value["subject_pollutant"], lang)
+            subject = f"{value.get('subject_outlet', '')} {pollutant}".strip()
         findings.append(
             FindingView(
                 nid,
@@ -378,13 +384,14 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
     )
     nodes = []
     for nid, node in sorted(trace.items()):
-        if node["type"] in ("finding", "recommendation", "constraint", "enterprise", "step", "indicator", "stream"):
+        if node["type"] in _DRILLDOWN_TYPES:
             values = [
                 (k, render_value(localise(kb, k, v, lang), None, lang))
                 for k, v in sorted(node["value"].items())
                 if not isinstance(v, list) or len(v) <= 8
             ]
             label = _title(kb, trace, nid, lang)
+            cited.update(p["source"] for p in node.get("parameters", []) if p.get("source"))  # drill-down links
             nodes.append(
                 NodeView(
                     nid,
@@ -476,6 +483,8 @@ def _title(kb: KnowledgeBase, trace: dict[str, Any], nid: str, lang: str) -> str
         )
     if node["type"] == "stream":
         return str(localise(kb, "stream", value.get("stream"), lang))
+    if node["type"] == "effluent":
+        return f"{value.get('outlet', '')} {localise(kb, 'pollutant', value.get('pollutant'), lang)}".strip()
     return nid
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["LABELS", "RESOURCES", "instance_label", "level_label"]
+__all__ = ["EFFLUENT_LABELS", "LABELS", "RESOURCES", "instance_label", "level_label"]
 
 RESOURCES: dict[str, dict[str, str]] = {
     "zh": {
@@ -190,6 +190,21 @@ LABELS: dict[str, dict[str, str]] = {
         "generated_at": "Generated at",
         "recommendations": "Recommendations",
         "none_fired": "none",
+    },
+}
+
+EFFLUENT_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "before_treatment": "处理前（进水）",
+        "workshop_outlet": "车间或生产设施废水排放口",
+        "discharge": "企业废水总排放口",
+        "permit": "排污许可证",
+    },
+    "en": {
+        "before_treatment": "before treatment (influent)",
+        "workshop_outlet": "workshop or facility outlet",
+        "discharge": "main discharge outlet",
+        "permit": "discharge permit",
     },
 }
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from engine.inference.trace import Trace
 from engine.kb.loader import KnowledgeBase
-from explanations.i18n import instance_label, level_label
+from explanations.i18n import EFFLUENT_LABELS, instance_label, level_label
 
 __all__ = ["localise", "render_rationale", "render_value"]
 
@@ -33,7 +33,8 @@ def render_value(value: Any, spec: str | None = None, lang: str = "zh") -> str:
 
 
 def localise(kb: KnowledgeBase, field_name: str, value: Any, lang: str) -> Any:
-    """Codes as people read them: step, stream and indicator ids as names, choice values as their texts."""
+    """Codes as people read them: step, stream, indicator and pollutant ids as names, outlet positions and limit
+    tables as their names, choice values as their texts."""
 
     def name(text: Any) -> str:
         return str(text.zh if lang == "zh" else text.en)
@@ -48,6 +49,19 @@ def localise(kb: KnowledgeBase, field_name: str, value: Any, lang: str) -> Any:
         return name(kb.streams[value].name)
     if field_name in ("indicator", "subject_indicator") and value in kb.indicators:
         return name(kb.indicators[value].name)
+    if field_name in ("pollutant", "subject_pollutant"):
+        for std in kb.effluent_standards.values():
+            pollutant = std.pollutant(value)
+            if pollutant is not None:
+                return name(pollutant.name)
+    if field_name in ("position", "applies_at") and value in EFFLUENT_LABELS[lang]:
+        return EFFLUENT_LABELS[lang][value]
+    if field_name == "limit_basis":
+        for std in kb.effluent_standards.values():
+            table = std.table(value)
+            if table is not None:
+                return name(table.name)
+        return EFFLUENT_LABELS[lang].get(value, value)
     if field_name in ("destination",) and value in kb.destinations:
         return name(kb.destinations[value].name)
     if field_name in ("level", "overall_level"):

@@ -1,5 +1,6 @@
 """Facts for the rules: one fact per entity (the enterprise, each step run, each indicator instance, each waste
-stream of the steps run), with many properties each; graph knowledge is computed with networkx beforehand.
+stream of the steps run, each pollutant measured at an effluent outlet), with many properties each; graph knowledge
+is computed with networkx beforehand.
 
 Each fact also lists the raw self-inspection paths it was built from (``inputs``), kept outside the fact so that
 the trace can lead from a conclusion back to the answers.
@@ -13,6 +14,7 @@ from typing import Any
 
 from engine.evaluate.result import EvaluationResult
 from engine.graph import ProcessGraph
+from engine.inference.effluent import effluent_facts
 from engine.intake.model import SelfInspection
 from engine.kb.loader import KnowledgeBase
 
@@ -184,4 +186,10 @@ def build_facts(kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, gra
             ]
         out.facts.append(fact)
         out.inputs[fid] = inputs
+    # effluent -----------------------------------------------------------------------------------------------
+    for eff in effluent_facts(kb, si, ev.year):
+        fid = eff.fact["id"]
+        out.facts.append({k: _plain(v) for k, v in eff.fact.items()})
+        out.inputs[fid] = [{**i, "value": _plain(i["value"])} for i in eff.inputs]
+        out.parameters[fid] = eff.parameters
     return out

@@ -41,7 +41,17 @@ def binding_keys(rule: Rule) -> dict[str, str]:
     return keys
 
 
-FACT_TYPES = ("enterprise", "step", "indicator", "stream", "finding", "recommendation", "constraint", "gate")
+FACT_TYPES = (
+    "enterprise",
+    "step",
+    "indicator",
+    "stream",
+    "effluent",
+    "finding",
+    "recommendation",
+    "constraint",
+    "gate",
+)
 
 
 class RuleCycleError(SmartAuditError):
@@ -192,6 +202,8 @@ KEY_FIELDS = frozenset(
         "subject_family",
         "subject_indicator",
         "subject_stream",
+        "pollutant",
+        "subject_pollutant",
         "level",
     }
 )
@@ -310,6 +322,8 @@ def conclude(rule: Rule, bound: dict[str, dict[str, Any]]) -> dict[str, Any]:
             ("family", "subject_family"),
             ("indicator", "subject_indicator"),
             ("stream", "subject_stream"),
+            ("pollutant", "subject_pollutant"),
+            ("outlet", "subject_outlet"),
         ):
             if src in subject and isinstance(subject[src], str):
                 out[dst] = subject[src]

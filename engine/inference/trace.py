@@ -77,8 +77,9 @@ def _fact_value(fact: dict[str, Any]) -> dict[str, Any]:
 def _rule_parameters(
     kb: KnowledgeBase, rule_id: str, premise_ids: tuple[str, ...], base_parameters: dict[str, list[dict[str, Any]]]
 ) -> list[dict[str, Any]]:
-    """Thresholds and parameters a firing read: sourced literals of the rule, and the benchmark thresholds of
-    the indicator facts it compared (level, level_rank, value, threshold_*, ratio_to_III)."""
+    """Thresholds and parameters a firing read: sourced literals of the rule, the benchmark thresholds of the
+    indicator facts it compared (level, level_rank, value, threshold_*, ratio_to_III), and the effluent limits
+    (with the outlet where they apply) of the effluent facts it matched."""
     rule = kb.rules[rule_id]
     params: list[dict[str, Any]] = []
     for pattern in [*rule.when, *rule.unless]:
@@ -95,7 +96,9 @@ def _rule_parameters(
                 )
     reads_benchmark: set[str] = set()
     for pattern, pid in zip(rule.when, premise_ids, strict=True):
-        if pattern.fact == "indicator":
+        if pattern.fact == "effluent":
+            reads_benchmark.add(pid)
+        elif pattern.fact == "indicator":
             fields = {t.field for t in field_tests(pattern.match)}
             if fields & {
                 "level",

@@ -28,6 +28,7 @@ __all__ = [
     "Money",
     "Outlet",
     "Percent",
+    "PermitLimits",
     "Prices",
     "Product",
     "Resources",
@@ -256,7 +257,10 @@ class Resources(_Model):
     chemicals: list[Chemical] = Field(default_factory=list)
 
 
-class Pollutants(_Model):
+class _Concentrations(_Model):
+    """Concentrations by pollutant (the names of GB 21900-2008: 总铜 cu, 总镍 ni, 化学需氧量 cod, 氨氮 nh3n, 总氮 tn,
+    总磷 tp, 总氰化物 cn, 悬浮物 ss, 总铬 total_cr, 六价铬 cr6, 总镉 cd, 总铅 pb, 总银 ag)."""
+
     cu: Concentration | None = None
     ni: Concentration | None = None
     cod: Concentration | None = None
@@ -264,7 +268,34 @@ class Pollutants(_Model):
     tn: Concentration | None = None
     tp: Concentration | None = None
     cn: Concentration | None = None
+    ss: Concentration | None = None
+    total_cr: Concentration | None = None
+    cr6: Concentration | None = None
+    cd: Concentration | None = None
+    pb: Concentration | None = None
+    ag: Concentration | None = None
+
+
+class Pollutants(_Concentrations):
+    """Concentrations measured at an outlet in the year, as the plant reports them."""
+
     ph: Decimal | None = Field(default=None, ge=0, le=14)
+
+
+class PermitLimits(_Concentrations):
+    """The plant's discharge-permit limits (排污许可证许可排放浓度), mg/L, compared at the outlet where GB 21900
+    monitors each pollutant: class-I pollutants (Ni, Cr, Cr(VI), Cd, Pb, Ag) at the workshop or facility outlet,
+    the others at the main discharge outlet."""
+
+    permit_number: str | None = Field(default=None, min_length=1, max_length=64, description="排污许可证编号")
+
+    @model_validator(mode="after")
+    def _positive(self) -> PermitLimits:
+        for name in _Concentrations.model_fields:
+            limit = getattr(self, name)
+            if limit is not None and isinstance(limit.value, Decimal) and limit.value == 0:
+                raise ValueError(f"the permit limit for {name} must be greater than zero")
+        return self
 
 
 class Outlet(_Model):
@@ -283,6 +314,15 @@ class Wastewater(_Model):
     generated: Volume = Field(description="wastewater generated (产生量)")
     discharged: Volume | None = Field(default=None, description="wastewater discharged (排放量)")
     outlets: list[Outlet] = Field(default_factory=list)
+    gb21900_table: Literal["table2", "table3"] | None = Field(
+        default=None,
+        description="the GB 21900-2008 table the plant must meet (执行标准): table2 (表2 排放限值) or table3 "
+        "(表3 特别排放限值, where the authority designates it); when absent, both are compared and the output says "
+        "which comparison holds only under Table 3",
+    )
+    permit_limits: PermitLimits | None = Field(
+        default=None, description="limits of the plant's discharge permit (排污许可证), if it has one"
+    )
 
 
 class Waste(_Model):

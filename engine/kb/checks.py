@@ -15,6 +15,7 @@ from engine.intake.model import Pollutants
 from engine.intake.quantities import QUANTITIES
 from engine.kb import models as m
 from engine.kb.conditions import NUMERIC_OPS, AllOf, AnyOf, Condition, Leaf, NotOf
+from engine.kb.effluent import check_effluent_standards
 from engine.kb.optioncheck import check_options
 from engine.kb.rulecheck import check_rules
 
@@ -71,6 +72,7 @@ def check_knowledge_base(kb: KnowledgeBase) -> list[KbIssue]:
     _check_indicators(c)
     _check_benchmarks(c)
     _check_parameters(c)
+    c.issues.extend(check_effluent_standards(kb, POLLUTANTS))
     _check_manual(c)
     _check_findings(c)
     c.issues.extend(check_rules(kb))

@@ -43,6 +43,41 @@ def _question_field(q_answer: str, choices: tuple[str, ...], unit: str | None) -
     return FieldSpec("str")
 
 
+def _effluent_schema(kb: KnowledgeBase) -> dict[str, FieldSpec]:
+    """One pollutant measured at one effluent outlet, compared with the limits that apply there
+    (engine/inference/effluent.py)."""
+    pollutants = tuple(sorted({p.pollutant for s in kb.effluent_standards.values() for p in s.pollutants}))
+    tables = tuple(sorted({t.id for s in kb.effluent_standards.values() for t in s.tables}))
+    positions = ("workshop_outlet", "discharge")
+    mg = "mg/L"
+    out: dict[str, FieldSpec] = {
+        "id": FieldSpec("str"),
+        "year": FieldSpec("number", unit="1", description="the evaluated year"),
+        "outlet": FieldSpec("str", description="outlet name as reported"),
+        "outlet_index": FieldSpec("number", unit="1", description="index in wastewater.outlets"),
+        "position": FieldSpec("str", positions, description="where the sample was taken"),
+        "pollutant": FieldSpec("str", pollutants),
+        "class_i": FieldSpec("bool", description="class-I pollutant (limit at the workshop or facility outlet)"),
+        "applies_at": FieldSpec("str", positions, description="outlet where the standard monitors the pollutant"),
+        "compared": FieldSpec("bool", description="the sample was taken where the limits apply"),
+        "value": FieldSpec("number", unit=mg, description="measured concentration"),
+        "table": FieldSpec("str", tables, description="GB 21900 table the plant states; absent when not stated"),
+        "permit_number": FieldSpec("str"),
+        "limit": FieldSpec("number", unit=mg, description="the binding limit: the strictest that may apply"),
+        "limit_basis": FieldSpec("str", ("permit", *tables), description="which limit binds"),
+        "limit_assumed": FieldSpec("bool", description="the binding limit is Table 3 while no table is stated"),
+        "limit_source": FieldSpec("str", description="source id of the binding limit, or 'permit'"),
+        "limit_grade": FieldSpec("str", ("A", "B", "C", "D", "U"), description="grade of a binding GB limit"),
+        "ratio_to_limit": FieldSpec("number", unit="1", description="value / limit"),
+        "margin": FieldSpec("number", unit=mg, description="value - limit (positive: above the limit)"),
+    }
+    for suffix in ("permit", *tables):
+        out[f"limit_{suffix}"] = FieldSpec("number", unit=mg)
+        out[f"ratio_to_{suffix}"] = FieldSpec("number", unit="1", description=f"value / the {suffix} limit")
+        out[f"margin_{suffix}"] = FieldSpec("number", unit=mg, description=f"value - the {suffix} limit")
+    return out
+
+
 def fact_schema(kb: KnowledgeBase) -> dict[str, dict[str, FieldSpec]]:
     """Property specs of every fact type."""
     families = tuple(sorted({s.family for s in kb.steps.values()}))
@@ -104,6 +139,8 @@ def fact_schema(kb: KnowledgeBase) -> dict[str, dict[str, FieldSpec]]:
         "quantity_t": FieldSpec("number", unit="t"),
         "hazardous": FieldSpec("bool"),
     }
+    effluent = _effluent_schema(kb)
+    pollutants = effluent["pollutant"].allowed
     finding: dict[str, FieldSpec] = {
         "id": FieldSpec("str"),
         "finding": FieldSpec("str"),
@@ -113,6 +150,8 @@ def fact_schema(kb: KnowledgeBase) -> dict[str, dict[str, FieldSpec]]:
         "subject_family": FieldSpec("str", families),
         "subject_indicator": FieldSpec("str", tuple(sorted(kb.indicators))),
         "subject_stream": FieldSpec("str", tuple(sorted(kb.streams))),
+        "subject_pollutant": FieldSpec("str", pollutants, description="pollutant of the effluent fact it is about"),
+        "subject_outlet": FieldSpec("str", description="outlet name of the effluent fact it is about"),
     }
     recommendation: dict[str, FieldSpec] = {
         "id": FieldSpec("str"),
@@ -126,6 +165,7 @@ def fact_schema(kb: KnowledgeBase) -> dict[str, dict[str, FieldSpec]]:
         "step": step,
         "indicator": indicator,
         "stream": stream,
+        "effluent": effluent,
         "finding": finding,
         "recommendation": recommendation,
     }

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from engine.errors import KbIssue, KnowledgeBaseError, did_you_mean
 from engine.kb import models as m
+from engine.kb.effluent import EffluentStandard
 from engine.kb.options import MeasureArea, MeasureGroup, Option, PeerScheme
 from engine.kb.planpolicy import PlanPolicy
 from engine.kb.rules import Rule
@@ -69,6 +70,7 @@ class KnowledgeBase:
     indicators: dict[str, m.Indicator]
     parameters: dict[str, m.Parameter]
     benchmark_sets: dict[str, m.BenchmarkSet]
+    effluent_standards: dict[str, EffluentStandard] = field(default_factory=dict)
     gaps: dict[str, m.Gap] = field(default_factory=dict)
     sections: dict[str, m.ManualSection] = field(default_factory=dict)
     questions: dict[str, m.Question] = field(default_factory=dict)
@@ -308,6 +310,7 @@ def load_kb(root: Path | str | None = None) -> KnowledgeBase:
         routes=collections["routes"],
         indicators=collections["indicators"],
         parameters=collections["parameters"],
+        effluent_standards=collections["effluent_standards"],
         benchmark_sets=benchmark_sets,
         gaps=collections["gaps"],
         sections=collections["sections"],

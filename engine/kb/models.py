@@ -18,6 +18,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_
 
 from engine.kb.base import Grade, LocalText, Range, Strict
 from engine.kb.conditions import Condition
+from engine.kb.effluent import EffluentStandard
 from engine.kb.expr import LinearExpr, parse_linear
 from engine.kb.options import MeasureArea, MeasureGroup, Option, PeerScheme
 from engine.kb.planpolicy import PlanPolicy
@@ -530,7 +531,8 @@ class Question(Strict):
 
 
 class FindingDef(Strict):
-    """A kind of finding (a problem at a step, an indicator, a stream or the enterprise) that rules conclude."""
+    """A kind of finding (a problem at a step, an indicator, a stream, an effluent sample or the enterprise) that rules
+    conclude."""
 
     id: Id
     title: LocalText
@@ -548,7 +550,7 @@ class FindingDef(Strict):
         "level",
         "data",
     ]
-    subject: Literal["enterprise", "step", "indicator", "stream"]
+    subject: Literal["enterprise", "step", "indicator", "stream", "effluent"]
     description: LocalText | None = None
 
 
@@ -572,6 +574,7 @@ _RECORD_TYPES = (
     "routes",
     "indicators",
     "parameters",
+    "effluent_standards",
     "gaps",
     "sections",
     "questions",
@@ -608,6 +611,7 @@ class KbFile(Strict):
     routes: list[Route] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     parameters: list[Parameter] = Field(default_factory=list)
+    effluent_standards: list[EffluentStandard] = Field(default_factory=list)
     gaps: list[Gap] = Field(default_factory=list)
     sections: list[ManualSection] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)

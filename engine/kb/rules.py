@@ -25,7 +25,7 @@ __all__ = [
     "Stage",
 ]
 
-FactType = Literal["enterprise", "step", "indicator", "stream", "finding", "recommendation"]
+FactType = Literal["enterprise", "step", "indicator", "stream", "effluent", "finding", "recommendation"]
 Stage = Literal["finding", "recommendation", "constraint"]
 FieldOp = Literal["eq", "ne", "in", "not_in", "gt", "ge", "lt", "le", "present", "absent", "contains"]
 NUMERIC = frozenset({"gt", "ge", "lt", "le"})

@@ -175,3 +175,13 @@ def test_json_schema_is_published() -> None:
     schema = json_schema()
     assert schema["title"].startswith("SelfInspection")
     assert {"enterprise", "reporting_years", "years", "process", "answers"} <= set(schema["properties"])
+
+
+def test_json_schema_publishes_the_compliance_fields() -> None:
+    defs = json_schema()["$defs"]
+    wastewater = defs["Wastewater"]["properties"]
+    assert "表3" in wastewater["gb21900_table"]["description"]
+    assert "permit_limits" in wastewater and "required" not in defs["PermitLimits"]
+    assert {"permit_number", "cu", "ni", "cod", "nh3n"} <= set(defs["PermitLimits"]["properties"])
+    assert {"total_cr", "cr6", "cd", "pb", "ag", "ss", "ph"} <= set(defs["Pollutants"]["properties"])
+    assert "ph" not in defs["PermitLimits"]["properties"]
