@@ -136,8 +136,8 @@ class BenefitModel(Strict):
             raise ValueError("a chemicals pool names its chemical_categories")
         if self.pool == "stream" and not self.streams:
             raise ValueError("a stream pool names its streams")
-        if self.kind == "stream_recovery" and not (self.waste_avoided or self.copper_recovery):
-            raise ValueError("a stream_recovery model needs waste_avoided or copper_recovery")
+        if self.kind == "stream_recovery" and not (self.waste_avoided or self.copper_recovery or self.chemicals_avoided):
+            raise ValueError("a stream_recovery model needs waste_avoided, chemicals_avoided or copper_recovery")
         return self
 
     def ranges(self) -> list[tuple[str, Range]]:
