@@ -136,7 +136,8 @@ class BenefitModel(Strict):
             raise ValueError("a chemicals pool names its chemical_categories")
         if self.pool == "stream" and not self.streams:
             raise ValueError("a stream pool names its streams")
-        if self.kind == "stream_recovery" and not (self.waste_avoided or self.copper_recovery or self.chemicals_avoided):
+        effects = (self.waste_avoided, self.copper_recovery, self.chemicals_avoided)
+        if self.kind == "stream_recovery" and not any(effects):
             raise ValueError("a stream_recovery model needs waste_avoided, chemicals_avoided or copper_recovery")
         return self
 
