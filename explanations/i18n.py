@@ -15,6 +15,7 @@ RESOURCES: dict[str, dict[str, str]] = {
         "chemicals_t": "化学品",
         "copper_recovered_kg": "回收铜",
         "waste_to_disposal_t": "填埋/焚烧处置的废物",
+        "copper_discharged_kg": "外排废水中的铜",
         "co2_t": "二氧化碳",
     },
     "en": {
@@ -27,6 +28,7 @@ RESOURCES: dict[str, dict[str, str]] = {
         "chemicals_t": "chemicals",
         "copper_recovered_kg": "copper recovered",
         "waste_to_disposal_t": "waste to landfill or incineration",
+        "copper_discharged_kg": "copper discharged",
         "co2_t": "CO2",
     },
 }

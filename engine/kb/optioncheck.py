@@ -97,6 +97,7 @@ def check_options(kb: KnowledgeBase) -> list[KbIssue]:
                     "moisture_after": {"%"},
                     "electricity_per_kg_copper": {"kWh/kg"},
                     "dilution_ratio": {"1"},
+                    "endpoint": {"mg/L"},
                 }.get(name.split(".")[-1])
                 if name.endswith("saving") and opt.benefit.resource:
                     want = _SAVING_UNITS.get(opt.benefit.resource, set())

@@ -38,6 +38,7 @@ Resource = Literal[
     "chemicals_t",
     "copper_recovered_kg",
     "waste_to_disposal_t",
+    "copper_discharged_kg",
 ]
 
 Pool = Literal[
@@ -84,6 +85,8 @@ class BenefitModel(Strict):
     - ``equipment_power``: ``fraction`` (%) of the electricity of equipment whose rated power (kW) and annual
       running hours the enterprise answers (``power_question``, ``hours_question``: step-scoped questions are read
       on the steps the option is recommended for, enterprise-scoped ones once);
+    - ``effluent_endpoint``: the discharged ``pollutant`` brought down to the concentration ``endpoint`` (mg/L) a
+      measured case reached: mass removed = (monitored discharge concentration - endpoint) x volume discharged;
     - ``per_output``: ``saving`` per m² of the output of the board types that pass the steps, for ``resource``.
     """
 
@@ -95,6 +98,7 @@ class BenefitModel(Strict):
         "sludge_drying",
         "equipment_power",
         "diversion",
+        "effluent_endpoint",
         "per_output",
     ]
     pool: Pool | None = None
@@ -116,6 +120,8 @@ class BenefitModel(Strict):
     power_question: str | None = None
     hours_question: str | None = None
     saving: Range | None = None
+    pollutant: Literal["cu"] | None = None
+    endpoint: Range | None = None
 
     @model_validator(mode="after")
     def _params(self) -> BenefitModel:
@@ -123,6 +129,7 @@ class BenefitModel(Strict):
             "pool_fraction": ("pool", "fraction"),
             "rinse_layout": ("dilution_ratio", "target_layout"),
             "diversion": ("streams", "fraction"),
+            "effluent_endpoint": ("pollutant", "endpoint"),
             "dragout_reduction": ("reduction",),
             "stream_recovery": ("streams",),
             "sludge_drying": ("streams", "moisture_before", "moisture_after"),
@@ -153,6 +160,7 @@ class BenefitModel(Strict):
             "moisture_before",
             "moisture_after",
             "saving",
+            "endpoint",
         )
         return [(name, value) for name in names if isinstance(value := getattr(self, name), Range)]
 

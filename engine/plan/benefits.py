@@ -32,6 +32,7 @@ UNITS = {
     "chemicals_t": "t",
     "copper_recovered_kg": "kg",
     "waste_to_disposal_t": "t",
+    "copper_discharged_kg": "kg",
 }
 
 Triple = tuple[Decimal, Decimal, Decimal]
@@ -358,6 +359,21 @@ def _diversion(pools: Pools, model: BenefitModel, out: Savings) -> None:
         out.assumptions.append("only the tonnage now sent to landfill or incineration counts as diverted")
 
 
+def _effluent_endpoint(pools: Pools, model: BenefitModel, out: Savings) -> None:
+    assert model.pollutant is not None and model.endpoint is not None
+    base = pools.discharged_load(model.pollutant)
+    if base is None:
+        out.need(f"years[{pools.yi}].wastewater.outlets[discharge].concentrations.{model.pollutant}")
+        return
+    load, conc, volume = base
+    e = out.param("endpoint", model.endpoint)
+    removed = tuple(max(conc - x, Decimal(0)) * volume / 1000 for x in (e[2], e[1], e[0]))
+    out.add("copper_discharged_kg", "discharge:" + model.pollutant, (removed[0], removed[1], removed[2]), load)
+    out.assumptions.append(
+        f"discharged {model.pollutant}: monitored {conc} mg/L x {volume} m3/a; brought to the endpoint the case reached"
+    )
+
+
 def _per_output(pools: Pools, model: BenefitModel, steps: list[str], out: Savings) -> None:
     assert model.resource is not None and model.saving is not None
     kb, year = pools.kb, pools.year
@@ -408,6 +424,8 @@ def estimate(kb: KnowledgeBase, si: SelfInspection, year: YearData, option: Opti
         _equipment_power(pools, option, model, steps, out)
     elif model.kind == "diversion":
         _diversion(pools, model, out)
+    elif model.kind == "effluent_endpoint":
+        _effluent_endpoint(pools, model, out)
     elif model.kind == "per_output":
         _per_output(pools, model, steps, out)
     return out

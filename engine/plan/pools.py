@@ -90,6 +90,9 @@ class Pools:
             return self.raw_load("cu")
         if resource == "cod_in_wastewater_kg":
             return self.raw_load("cod")
+        if resource == "copper_discharged_kg":
+            found = self.discharged_load("cu")
+            return found[0] if found else None
         if resource == "hazardous_waste_t":
             qs = [w.quantity.canonical() for w in self.year.wastes if w.category == "hazardous"]
             return None if not qs or None in qs else sum((q for q in qs if q is not None), Decimal(0))
@@ -105,6 +108,18 @@ class Pools:
         c = conc.canonical() if conc is not None else None
         v = self.wastewater
         return c * v / 1000 if c is not None and v is not None else None  # mg/L x m3 = g; /1000 = kg
+
+    def discharged_load(self, pollutant: str) -> tuple[Decimal, Decimal, Decimal] | None:
+        """(kg/a, mg/L, m³/a) of a pollutant at the main discharge outlet (the highest sample if several)."""
+        outlets = [o for o in self.year.wastewater.outlets if o.position == "discharge"]
+        values = [getattr(o.concentrations, pollutant) for o in outlets]
+        concs = [c.canonical() for c in values if c is not None and c.canonical() is not None]
+        discharged = self.year.wastewater.discharged
+        volume = (discharged.canonical() if discharged is not None else None) or self.wastewater
+        if not concs or volume is None:
+            return None
+        conc = max(c for c in concs if c is not None)
+        return conc * volume / 1000, conc, volume
 
     # --- rinse water of one line ----------------------------------------------------------------------------
     def rinse_share(self) -> tuple[tuple[Decimal, Decimal, Decimal], dict[str, Any]] | None:
