@@ -1,5 +1,6 @@
 """Hypothesis strategies that generate valid, varied self-inspections for the real knowledge base: a bundled
-example as the skeleton, every answer redrawn from its allowed values (or "unknown"), quantities rescaled."""
+example as the skeleton, every answer redrawn from its allowed values (or "unknown"), quantities rescaled, each
+reported waste kept or dropped and sent to one of its allowed destinations."""
 
 from __future__ import annotations
 
@@ -64,6 +65,13 @@ def self_inspections(draw: st.DrawFn, kb: KnowledgeBase) -> dict[str, Any]:
             if q.scope == "step" and family in q.families
         }
     for year in data["years"]:
+        # wastes: each reported or not, to an allowed destination (the quantity rules read both)
+        kept = []
+        for waste in year.get("wastes", []):
+            if draw(st.booleans()):
+                waste["destination"] = draw(st.sampled_from(kb.streams[waste["stream"]].destinations))
+                kept.append(waste)
+        year["wastes"] = kept
         factor = Decimal(str(draw(st.sampled_from([0.3, 0.6, 1.0, 1.4, 2.5]))))
         # every resource and wastewater quantity of the year is rescaled together, so parts stay below totals
         for section in ("resources", "wastewater"):
