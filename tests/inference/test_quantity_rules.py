@@ -152,12 +152,43 @@ def test_no_recommendation_when_the_stream_goes_to_onsite_recovery(kb: Knowledge
     assert not [f for f in result.findings() if f["finding"].startswith("qty_")]
 
 
-@pytest.mark.parametrize("process", ["steps", "none"])
-def test_durable_and_plain_agree_on_quantities_only(kb: KnowledgeBase, process: str) -> None:
-    data = quantities_only(process)
-    durable, plain = run(kb, data, "durable"), run(kb, data, "plain")
-    assert durable.conclusions == plain.conclusions
-    assert [(f.rule, f.premises) for f in durable.firings] == [(f.rule, f.premises) for f in plain.firings]
+# every stream the quantity rules read, to a destination that screens it in
+EVERY_STREAM = {
+    "spent_acid_etchant": (234, "offsite_recycling"),
+    "spent_alkaline_etchant": (235, "licensed_disposal"),
+    "spent_micro_etch": (102, "wastewater_plant"),
+    "spent_tin_stripper": (40, "offsite_recycling"),
+    "wwt_sludge": (706, "offsite_recycling"),
+    "spent_developer": (55, "wastewater_plant"),
+    "spent_stripper": (48, "wastewater_plant"),
+    "spent_activated_carbon": (12, "licensed_disposal"),
+}
+EXHAUST = {
+    "solder_mask": {"q_line_exhaust_treatment": "uv_photolysis"},
+    "legend_printing": {"q_line_exhaust_treatment": "activated_carbon"},
+    "finish_hasl": {"q_line_exhaust_treatment": "scrubber"},
+    "outer_stripping": {"q_line_exhaust_treatment": "low_temperature_plasma", "q_stripper_type": "organic_amine"},
+}
+
+
+def every_stream(process: str) -> dict[str, Any]:
+    data = quantities_only(process, {})
+    for year in data["years"]:
+        year["wastes"] = [_waste(s, t, d) for s, (t, d) in EVERY_STREAM.items()]
+    for facts in data["process"]:
+        facts["answers"] = EXHAUST.get(facts["step"], {})
+    return data
+
+
+def test_every_quantity_rule_fires_and_durable_agrees_with_plain(kb: KnowledgeBase) -> None:
+    fired: set[str] = set()
+    for data in (every_stream("steps"), every_stream("none"), quantities_only("steps", {})):
+        durable, plain = run(kb, data, "durable"), run(kb, data, "plain")
+        assert durable.conclusions == plain.conclusions
+        assert [(f.rule, f.premises) for f in durable.firings] == [(f.rule, f.premises) for f in plain.firings]
+        fired |= {f.rule for f in durable.firings}
+    ours = {rid for rid in kb.rules if kb.origin("rules", rid).file == "rules/quantities.yaml"}
+    assert ours - fired == set()
 
 
 def _with_exhaust(kb: KnowledgeBase, treatment: str, spent_carbon_t: float | None) -> InferenceResult:
