@@ -43,7 +43,7 @@ def localise(kb: KnowledgeBase, field_name: str, value: Any, lang: str) -> Any:
         return [localise(kb, field_name, v, lang) for v in value]
     if not isinstance(value, str):
         return value
-    if field_name in ("step", "subject_step") and value in kb.steps:
+    if field_name in ("step", "subject_step", "produced_by", "producers") and value in kb.steps:
         return name(kb.steps[value].name)
     if field_name in ("stream", "subject_stream") and value in kb.streams:
         return name(kb.streams[value].name)

@@ -1,6 +1,8 @@
 """Facts for the rules: one fact per entity (the enterprise, each step run, each indicator instance, each waste
-stream of the steps run, each pollutant measured at an effluent outlet), with many properties each; graph knowledge
-is computed with networkx beforehand.
+stream the steps run produce or the plant reports, each pollutant measured at an effluent outlet), with many
+properties each; graph knowledge is computed with networkx beforehand. A stream fact says whether the plant
+reported a quantity for it (``reported``), and then its tonnage and its tonnage per m² of qualified output, so that
+rules can read quantities, not only answers.
 
 Each fact also lists the raw self-inspection paths it was built from (``inputs``), kept outside the fact so that
 the trace can lead from a conclusion back to the answers.
@@ -15,7 +17,7 @@ from typing import Any
 from engine.evaluate.result import EvaluationResult
 from engine.graph import ProcessGraph
 from engine.inference.effluent import effluent_facts
-from engine.intake.model import SelfInspection
+from engine.intake.model import SelfInspection, YearData
 from engine.kb.loader import KnowledgeBase
 
 __all__ = ["BaseFacts", "build_facts", "durable_float"]
@@ -49,6 +51,21 @@ def _plain(value: Any) -> Any:
 def _answers(answers: dict[str, Any]) -> dict[str, Any]:
     """Known answers as fact properties; unknown answers are left out (a test on them cannot match)."""
     return {k: _plain(v) for k, v in sorted(answers.items()) if v != "unknown" and v is not None}
+
+
+def _producers(kb: KnowledgeBase, year: YearData) -> dict[str, list[str]]:
+    """Stream id -> the steps that produce it per the knowledge base: the steps on the routes of the board types
+    the plant makes, and the utility steps (run or not; the self-inspection may list no process at all)."""
+    made = {(p.rigidity.value, p.construction.value) for p in year.products}
+    candidates = {s for s, step in kb.steps.items() if step.kind == "utility"}
+    for route in kb.routes.values():
+        if (route.rigidity.value, route.construction.value) in made:
+            candidates.update(s for item in route.items for s in item.steps)
+    out: dict[str, list[str]] = {}
+    for sid in sorted(candidates):
+        for stream in kb.steps[sid].outputs:
+            out.setdefault(stream, []).append(sid)
+    return out
 
 
 def build_facts(kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, graph: ProcessGraph) -> BaseFacts:
@@ -154,6 +171,9 @@ def build_facts(kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, gra
     yi = si.years.index(latest)
     for wi, waste in enumerate(latest.wastes):
         reported.setdefault(waste.stream, []).append((wi, waste))
+    producers = _producers(kb, latest)
+    known_outputs = [o for o in outputs if o is not None]
+    output = sum(known_outputs, Decimal(0)) if len(known_outputs) == len(outputs) else None
     for sid in sorted(set(produced) | set(reported)):
         stream = kb.streams[sid]
         fid = f"stream:{sid}"
@@ -163,7 +183,9 @@ def build_facts(kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, gra
             "stream": sid,
             "kind": stream.kind,
             "produced_by": sorted(produced.get(sid, [])),
+            "producers": producers.get(sid, []),
             "hazardous": stream.hazardous_waste_code is not None,
+            "reported": sid in reported,
         }
         if stream.segregation_class:
             fact["segregation_class"] = stream.segregation_class
@@ -172,7 +194,10 @@ def build_facts(kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, gra
             wastes = reported[sid]
             quantities = [w.quantity.canonical() for _, w in wastes]
             if all(q is not None for q in quantities):
-                fact["quantity_t"] = durable_float(sum((q for q in quantities if q is not None), Decimal(0)))
+                total = sum((q for q in quantities if q is not None), Decimal(0))
+                fact["quantity_t"] = durable_float(total)
+                if output:
+                    fact["kg_per_m2"] = durable_float(total * 1000 / output)
             main = max(wastes, key=lambda p: p[1].quantity.canonical() or Decimal(0))[1]
             fact["destination"] = main.destination
             fact["destination_kind"] = kb.destinations[main.destination].kind

@@ -133,10 +133,17 @@ def fact_schema(kb: KnowledgeBase) -> dict[str, dict[str, FieldSpec]]:
         "stream": FieldSpec("str", tuple(sorted(kb.streams))),
         "kind": FieldSpec("str", ("wastewater", "liquid_waste", "solid_waste", "air_emission", "by_product")),
         "segregation_class": FieldSpec("str"),
-        "produced_by": FieldSpec("list", tuple(sorted(kb.steps))),
+        "produced_by": FieldSpec("list", tuple(sorted(kb.steps)), description="steps run that produce it"),
+        "producers": FieldSpec(
+            "list",
+            tuple(sorted(kb.steps)),
+            description="steps that produce it per the knowledge base (routes of the board types made, utilities)",
+        ),
+        "reported": FieldSpec("bool", description="the plant reported a quantity for it in the evaluated year"),
         "destination": FieldSpec("str", tuple(sorted(kb.destinations)), description="reported destination"),
-        "destination_kind": FieldSpec("str"),
-        "quantity_t": FieldSpec("number", unit="t"),
+        "destination_kind": FieldSpec("str", tuple(sorted({d.kind for d in kb.destinations.values()}))),
+        "quantity_t": FieldSpec("number", unit="t", description="reported quantity of the evaluated year"),
+        "kg_per_m2": FieldSpec("number", unit="kg/m2", description="reported quantity per m² of qualified output"),
         "hazardous": FieldSpec("bool"),
     }
     effluent = _effluent_schema(kb)

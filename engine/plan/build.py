@@ -76,6 +76,13 @@ def _collect(kb: KnowledgeBase, inf: InferenceResult) -> tuple[dict[str, Rec], l
         entry = recs.setdefault(option.id, Rec(option))
         if rec.get("subject_step") and rec["subject_step"] not in entry.steps:
             entry.steps.append(rec["subject_step"])
+        elif rec.get("subject_stream"):
+            # a recommendation about a reported stream whose producing steps the plant did not list: the steps the
+            # knowledge base says produce it and the option applies to
+            for sid in nodes[rec["subject"]].value.get("producers", []):
+                fits = sid in option.steps or (sid in kb.steps and kb.steps[sid].family in option.families)
+                if fits and sid not in entry.steps:
+                    entry.steps.append(sid)
         entry.because.append(rec["id"])
         for deriv in nodes[rec["id"]].derivations or [{"premises": nodes[rec["id"]].premises}]:
             for pid in deriv["premises"]:

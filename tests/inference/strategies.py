@@ -1,5 +1,6 @@
 """Hypothesis strategies that generate valid, varied self-inspections for the real knowledge base: a bundled
-example as the skeleton, every answer redrawn from its allowed values (or "unknown"), quantities rescaled."""
+example as the skeleton, every answer redrawn from its allowed values (or "unknown"), quantities rescaled, each
+reported waste kept or dropped and sent to one of its allowed destinations."""
 
 from __future__ import annotations
 
@@ -15,6 +16,17 @@ from engine.kb.loader import KnowledgeBase
 from engine.kb.models import Question
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.json"))
+# hazardous streams the quantity rules read (knowledge_base/rules/quantities.yaml)
+QUANTITY_STREAMS = (
+    "spent_acid_etchant",
+    "spent_alkaline_etchant",
+    "spent_micro_etch",
+    "spent_tin_stripper",
+    "wwt_sludge",
+    "spent_developer",
+    "spent_stripper",
+    "spent_activated_carbon",
+)
 
 
 def _answer(q: Question) -> st.SearchStrategy[Any]:
@@ -64,6 +76,29 @@ def self_inspections(draw: st.DrawFn, kb: KnowledgeBase) -> dict[str, Any]:
             if q.scope == "step" and family in q.families
         }
     for year in data["years"]:
+        # wastes: each reported or not, to an allowed destination (the quantity rules read both); the simplest
+        # draw keeps the example's own waste and destination
+        kept = []
+        for waste in year.get("wastes", []):
+            if not draw(st.booleans()):
+                own = waste["destination"]
+                others = [d for d in kb.streams[waste["stream"]].destinations if d != own]
+                waste["destination"] = draw(st.sampled_from([own, *others]))
+                kept.append(waste)
+        # and, now and then, a hazardous stream the example does not report (developer, stripper, spent carbon ...)
+        for stream in QUANTITY_STREAMS:
+            if stream not in {w["stream"] for w in kept} and draw(st.integers(0, 3)) == 3:
+                tonnes = draw(st.sampled_from([0, 2.5, 40, 300]))
+                destination = draw(st.sampled_from(kb.streams[stream].destinations))
+                kept.append(
+                    {
+                        "stream": stream,
+                        "category": "hazardous",
+                        "quantity": {"value": tonnes, "unit": "t"},
+                        "destination": destination,
+                    }
+                )
+        year["wastes"] = kept
         factor = Decimal(str(draw(st.sampled_from([0.3, 0.6, 1.0, 1.4, 2.5]))))
         # every resource and wastewater quantity of the year is rescaled together, so parts stay below totals
         for section in ("resources", "wastewater"):
