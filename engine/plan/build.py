@@ -23,7 +23,9 @@ from engine.plan.focus import audit_focus
 from engine.plan.priority import priority
 from engine.plan.projection import project
 from engine.plan.records import SEVERITY_ORDER, Rec
-from engine.plan.resolve import resolve
+from engine.plan.resolve import rank_key, resolve
+from engine.plan.screen import in_place, screen
+from engine.plan.shortlist import key_options
 
 __all__ = ["PLAN_VERSION", "build_plan"]
 
@@ -126,10 +128,12 @@ def _payback(option: Option, money: dict[str, Any] | None) -> dict[str, Any] | N
     }
 
 
-def _collect(kb: KnowledgeBase, inf: InferenceResult) -> tuple[dict[str, Rec], list[dict[str, Any]]]:
+def _collect(
+    kb: KnowledgeBase, inf: InferenceResult, recommendations: list[dict[str, Any]]
+) -> tuple[dict[str, Rec], list[dict[str, Any]]]:
     recs: dict[str, Rec] = {}
     nodes = inf.trace.nodes
-    for rec in inf.recommendations():
+    for rec in recommendations:
         option = kb.options[rec["option"]]
         entry = recs.setdefault(option.id, Rec(option))
         if rec.get("subject_step") and rec["subject_step"] not in entry.steps:
@@ -162,6 +166,28 @@ def _evaluate_options(
             rec.money = _valuation(kb, si, ev.year, rec.savings, prices)
         rec.payback = _payback(rec.option, rec.money)
         rec.priority = priority(kb, rec, ev, blocking, limiting)
+
+
+def _recommended(
+    kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, inf: InferenceResult, prices: dict[str, Any]
+) -> tuple[list[Rec], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Screen the recommendations (in place, unknown status, line type), then resolve conflicts, prerequisites
+    and premises; the options ranked by the plan's total order, the resolution log and the questions to ask."""
+    screening = screen(kb, si, ev.year, inf.recommendations(), inf.trace.nodes)
+    recs, constraints = _collect(kb, inf, screening.kept)
+    for oid, checks in screening.checks.items():
+        if oid in recs:
+            recs[oid].checks = checks
+    _evaluate_options(kb, si, ev, recs, prices)
+    resolution = screening.log + resolve(
+        kb,
+        recs,
+        constraints,
+        nodes=inf.trace.nodes,
+        in_place=lambda option, steps: in_place(kb, si, ev.year, option, steps),
+    )
+    _evaluate_options(kb, si, ev, recs, prices)  # added prerequisites get their figures too
+    return sorted(recs.values(), key=rank_key), resolution, screening.questions
 
 
 def _targets(ev: EvaluationResult, after_low: EvaluationResult, after_all: EvaluationResult) -> list[dict[str, Any]]:
@@ -245,6 +271,7 @@ def _rec_json(kb: KnowledgeBase, si: SelfInspection, year: int, rec: Rec) -> dic
         },
         "payback_years": rec.payback,
         "priority": rec.priority,
+        "to_check": rec.checks,
         "origin": rec.origin,
         "reason": rec.reason,
         "findings": [f["id"] for f in rec.findings],
@@ -265,12 +292,9 @@ def build_plan(
     graph = graph or build_graph(kb)
     ev = evaluate(kb, si, benchmark_set=benchmark_set, year=year, warnings=warnings)
     inf = infer(kb, si, ev, graph)
-    recs, constraints = _collect(kb, inf)
     prices = _prices(kb, si, ev.year)
-    _evaluate_options(kb, si, ev, recs, prices)
-    resolution = resolve(kb, recs, constraints)
-    _evaluate_options(kb, si, ev, recs, prices)  # added prerequisites get their figures too
-    ordered = sorted(recs.values(), key=lambda r: (-int(r.priority.get("score", 0)), r.option.id))
+    ordered, resolution, questions = _recommended(kb, si, ev, inf, prices)
+    recs = {r.option.id: r for r in ordered}
     no_low = [r for r in ordered if r.option.cost_class == "no_low"]
     after_low_si = project(kb, si, ev.year, [(r.option, r.steps, r.savings) for r in no_low])
     after_all_si = project(kb, si, ev.year, [(r.option, r.steps, r.savings) for r in ordered])
@@ -284,6 +308,7 @@ def build_plan(
             acc = totals.setdefault(resource, [Decimal(0)] * 3)
             for i in range(3):
                 acc[i] += triple[i]
+    targets = _targets(ev, after_low, after_all)
     return {
         "plan_version": PLAN_VERSION,
         "kb_version": kb.version.version,
@@ -292,7 +317,9 @@ def build_plan(
         "enterprise": ev.enterprise,
         "year": ev.year,
         "evaluation": ev.as_dict(),
+        "key_options": key_options(kb, ordered, targets, list(ev.benchmark_set["levels"])),
         "recommendations": [_rec_json(kb, si, ev.year, r) for r in ordered],
+        "questions_to_ask": questions,
         "groups": {
             "no_low_cost": [r.option.id for r in ordered if r.option.cost_class == "no_low"],
             "medium_high_cost": [r.option.id for r in ordered if r.option.cost_class == "medium_high"],
@@ -310,7 +337,7 @@ def build_plan(
         },
         "prices": {k: {**v, "value": float(v["value"])} for k, v in sorted(prices.items())},
         "audit_focus": audit_focus(kb, si, inf, recs),
-        "targets": _targets(ev, after_low, after_all),
+        "targets": targets,
         "before_after": _before_after(ev, after_all),
         "projected": after_all.as_dict(),
         "projected_no_low_cost": {
