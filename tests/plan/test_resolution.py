@@ -258,7 +258,7 @@ def test_money_part_by_buckets_and_level_lift() -> None:
     assert _priority(rich)["parts"]["money"] == 3
     assert _priority(poor)["parts"]["money"] == 0
     assert _priority(Rec(KB.options["led_lighting"]))["parts"]["money"] == 0
-    # automatic nesting sets the answer the laminate indicator's criteria read: no double part for the lift
+    # one level_lift part replaces blocks_next_level and limiting, so a lift is not counted twice
     parts = _priority(Rec(KB.options["regular_cp_audit"]))["parts"]
     assert "blocks_next_level" not in parts and "limiting" not in parts and "level_lift" in parts
 
