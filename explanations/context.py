@@ -439,7 +439,7 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
         findings=findings,
         no_low=[recs[o] for o in plan["groups"]["no_low_cost"]],
         medium_high=[recs[o] for o in plan["groups"]["medium_high_cost"]],
-        resolution=[f"{r['option']}: {r['action']} — {r['reason']}" for r in plan["resolution"]],
+        resolution=[_resolution_line(kb, r, lang) for r in plan["resolution"]],
         totals=totals_lines(plan.get("totals") or {}, lang),
         focus=[
             (str(r["area"]), str(r["total"]), ", ".join(f"{k} {v}" for k, v in r["scores"].items()))
@@ -462,6 +462,14 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
         nodes=nodes,
         sources=sources,
     )
+
+
+def _resolution_line(kb: KnowledgeBase, row: dict[str, Any], lang: str) -> str:
+    """One change of the resolution log: the option by name, and the reason in the report's language."""
+    option = kb.options.get(row["option"])
+    name = getattr(option.name, "zh" if lang == "zh" else "en") if option is not None else row["option"]
+    reason = (row.get("text") or {}).get("zh" if lang == "zh" else "en") or row["reason"]
+    return f"{name}: {row['action']} — {reason}"
 
 
 def _title(kb: KnowledgeBase, trace: dict[str, Any], nid: str, lang: str) -> str:

@@ -26,6 +26,54 @@ def _savings(rec: dict[str, Any], lang: str) -> str:
     return "; ".join(parts)
 
 
+_ACTIONS = {
+    "zh": {"excluded": "排除", "narrowed": "缩小范围", "added": "增加", "not_added": "未增加", "check": "需核实"},
+    "en": {},
+}
+
+
+def _option_name(kb: KnowledgeBase | None, oid: str, lang: str) -> str:
+    if kb is not None and oid in kb.options:
+        return str(getattr(kb.options[oid].name, lang))
+    return oid
+
+
+def _shortlist(plan: dict[str, Any], by_id: dict[str, dict[str, Any]], zh: bool) -> list[str]:
+    """The key options first, by name, each with why it is key."""
+    key = plan.get("key_options") or []
+    if not key:
+        return []
+    lang = "zh" if zh else "en"
+    lines = ["", ("重点方案（按优先级排序）：" if zh else "Key options (ranked):")]
+    for row in key:
+        rec = by_id[row["option_id"]]
+        money = rec.get("money") or {}
+        worth = ""
+        if money.get("parts") and money.get("central"):
+            worth = f"  {'年效益' if zh else 'worth/a'} {_num(money['central'])} CNY"
+        lines.append(f"  {row['rank']}. {rec['name'][lang]}  [{rec['priority']['score']}]{worth}")
+        lines.append(("     理由：" if zh else "     why: ") + row["text"][lang])
+    return lines
+
+
+def _questions(plan: dict[str, Any], kb: KnowledgeBase | None, lang: str) -> list[str]:
+    """Questions whose answers decide whether (or how) an option is recommended."""
+    rows = plan.get("questions_to_ask") or []
+    if not rows:
+        return []
+    zh = lang == "zh"
+    lines = [
+        "",
+        "待问问题（回答后才能判断是否推荐）：" if zh else "Questions to ask (they decide what is recommended):",
+    ]
+    for row in rows:
+        where = str(localise(kb, "step", row["step"], lang)) if kb and row["step"] else (row["step"] or "")
+        names = ("、" if zh else ", ").join(_option_name(kb, o, lang) for o in row["options"])
+        lines.append(f"  - {row['text'][lang]}" + (f"（{where}）" if zh and where else f" ({where})" if where else ""))
+        lines.append(("       涉及方案：" if zh else "       for: ") + names)
+    return lines
+
+
 def render_plan_text(plan: dict[str, Any], lang: str = "zh", kb: KnowledgeBase | None = None) -> str:
     zh = lang == "zh"
     ev, proj = plan["evaluation"], plan["projected"]
@@ -58,6 +106,10 @@ def render_plan_text(plan: dict[str, Any], lang: str = "zh", kb: KnowledgeBase |
         if focus.get("left_out"):
             lines.append(("  未计入（无数据）：" if zh else "  left out (no data): ") + ", ".join(focus["left_out"]))
     by_id = {r["option_id"]: r for r in plan["recommendations"]}
+    lines += _shortlist(plan, by_id, zh)
+    lines += _questions(plan, kb, lang)
+    lines.append("")
+    lines.append("全部方案（附录）：" if zh else "All options (annex):")
     for group, title in (
         ("no_low_cost", ("无/低费方案（立即实施）", "No/low-cost options (do now)")),
         ("medium_high_cost", ("中/高费方案（需可行性分析）", "Medium/high-cost options (feasibility analysis)")),
@@ -105,7 +157,11 @@ def render_plan_text(plan: dict[str, Any], lang: str = "zh", kb: KnowledgeBase |
         lines.append("")
         lines.append("方案取舍：" if zh else "Conflicts and prerequisites:")
         for row in plan["resolution"]:
-            lines.append(f"  - {row['option']}: {row['action']} — {row['reason']}")
+            name = (
+                by_id[row["option"]]["name"][lang] if row["option"] in by_id else _option_name(kb, row["option"], lang)
+            )
+            reason = (row.get("text") or {}).get(lang) or row["reason"]
+            lines.append(f"  - {name}: {_ACTIONS[lang].get(row['action'], row['action'])} — {reason}")
     if plan["targets"]:
         lines.append("")
         lines.append("清洁生产目标（预测）：" if zh else "Cleaner-production targets (projected):")

@@ -149,6 +149,14 @@ def check_options(kb: KnowledgeBase) -> list[KbIssue]:
                 add(f"effects.answers.{qid}", f"{qid!r} is not an enterprise question")
             elif not _answer_ok(q, value):
                 add(f"effects.answers.{qid}", f"{value!r} is not an answer {qid!r} can take")
+        for i, sid in enumerate(opt.effects.steps_run):
+            ref("step", sid, kb.steps, f"effects.steps_run[{i}]")
+        line_q = kb.questions.get("q_line_type")
+        for i, lt in enumerate(opt.line_types):
+            if line_q is None or lt not in [c.value for c in line_q.choices]:
+                add(f"line_types[{i}]", f"{lt!r} is not an answer q_line_type can take")
+        if opt.line_types and line_q is not None and not set(line_q.families) & opt_families:
+            add("line_types", "q_line_type is not asked for the option's steps, so line_types can never apply")
         for sid, dest in opt.effects.waste_destination.items():
             if (
                 ref("stream", sid, kb.streams, f"effects.waste_destination.{sid}")

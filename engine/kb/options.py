@@ -3,7 +3,8 @@
 An option applies to process steps (or the whole plant), belongs to a category of Chinese audit practice and a
 cost class, may carry a sourced investment range, and a benefit model that estimates its annual effect from the
 enterprise's own data. ``effects`` say how the self-inspection would read once the option is implemented (for
-the projected evaluation). Vendor figures enter only as ranges flagged ``claim: true``.
+the projected evaluation, and for the plan to tell an option already in place); ``line_types`` limit it to the
+lines it fits. Vendor figures enter only as ranges flagged ``claim: true``.
 """
 
 from __future__ import annotations
@@ -210,6 +211,11 @@ class Effects(Strict):
     waste_destination: dict[str, str] = Field(
         default_factory=dict, description="stream id -> the destination its reported quantity moves to"
     )
+    steps_run: list[str] = Field(
+        default_factory=list,
+        description="steps the plant runs once it is implemented (e.g. an inspection step); only tells the plan "
+        "that the option is already in place when they are run, the projection adds no step",
+    )
 
 
 class Option(Strict):
@@ -223,6 +229,11 @@ class Option(Strict):
         "source_substitution", "process_control", "equipment", "management", "recovery_reuse", "end_of_pipe"
     ]
     cost_class: Literal["no_low", "medium_high"]
+    line_types: list[str] = Field(
+        default_factory=list,
+        description="the line types (answers to q_line_type) the option fits; empty: any line. The plan drops it "
+        "on a step whose line type is known not to fit and asks to check it where the line type is unknown",
+    )
     investment: Investment | None = None
     investment_gap: LocalText | None = Field(
         default=None, description="when no sourced investment exists: what to ask (e.g. a supplier's quote)"

@@ -11,11 +11,16 @@ from pydantic import Field
 
 from engine.kb.base import Grade, LocalText, Strict
 
-__all__ = ["FocusFactor", "PaybackPoints", "PlanPolicy"]
+__all__ = ["FocusFactor", "MoneyPoints", "PaybackPoints", "PlanPolicy"]
 
 
 class PaybackPoints(Strict):
     max_years: float = Field(gt=0)
+    points: int = Field(ge=0)
+
+
+class MoneyPoints(Strict):
+    min_cny_per_year: float = Field(ge=0, description="quantified net money saved per year at least this")
     points: int = Field(ge=0)
 
 
@@ -31,10 +36,12 @@ class PlanPolicy(Strict):
     severity_points: dict[str, int]
     per_finding_points: int = Field(ge=0)
     max_findings_counted: int = Field(ge=1)
-    blocks_next_level_points: int = Field(ge=0)
-    limiting_points: int = Field(ge=0)
+    blocks_next_level_points: int = Field(ge=0, description="level lift: it moves an indicator blocking the next level")
+    limiting_points: int = Field(ge=0, description="level lift: it moves a limiting indicator not yet at level I")
+    compliance_points: int = Field(default=0, ge=0, description="it addresses an effluent over its limit")
     no_low_cost_points: int = Field(ge=0)
     payback_points: list[PaybackPoints]
+    money_points: list[MoneyPoints] = Field(default_factory=list, description="by quantified net money saved per year")
     priority_source: str
     priority_grade: Grade
     focus_factors: list[FocusFactor] = Field(min_length=1)

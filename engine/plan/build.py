@@ -25,7 +25,9 @@ from engine.plan.pools import Pools
 from engine.plan.priority import priority
 from engine.plan.projection import project
 from engine.plan.records import SEVERITY_ORDER, Rec
-from engine.plan.resolve import resolve
+from engine.plan.resolve import rank_key, resolve
+from engine.plan.screen import in_place, screen
+from engine.plan.shortlist import key_options
 
 __all__ = ["PLAN_VERSION", "build_plan"]
 
@@ -68,10 +70,12 @@ def _co2(kb: KnowledgeBase, si: SelfInspection, year: int, amounts: dict[str, Tr
     }
 
 
-def _collect(kb: KnowledgeBase, inf: InferenceResult) -> tuple[dict[str, Rec], list[dict[str, Any]]]:
+def _collect(
+    kb: KnowledgeBase, inf: InferenceResult, recommendations: list[dict[str, Any]]
+) -> tuple[dict[str, Rec], list[dict[str, Any]]]:
     recs: dict[str, Rec] = {}
     nodes = inf.trace.nodes
-    for rec in inf.recommendations():
+    for rec in recommendations:
         option = kb.options[rec["option"]]
         entry = recs.setdefault(option.id, Rec(option))
         if rec.get("subject_step") and rec["subject_step"] not in entry.steps:
@@ -136,6 +140,29 @@ def _drop_nothing_to_save(recs: dict[str, Rec]) -> list[dict[str, Any]]:
             )
             del recs[oid]
     return log
+
+
+def _recommended(
+    kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, inf: InferenceResult, price_list: dict[str, Any]
+) -> tuple[list[Rec], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Screen the recommendations (in place, unknown status, line type), then resolve conflicts, prerequisites
+    and premises; the options ranked by the plan's total order, the resolution log and the questions to ask."""
+    screening = screen(kb, si, ev.year, inf.recommendations(), inf.trace.nodes)
+    recs, constraints = _collect(kb, inf, screening.kept)
+    for oid, checks in screening.checks.items():
+        if oid in recs:
+            recs[oid].checks = checks
+    _evaluate_options(kb, si, ev, recs, price_list)
+    resolution = screening.log + _drop_nothing_to_save(recs)
+    resolution += resolve(
+        kb,
+        recs,
+        constraints,
+        nodes=inf.trace.nodes,
+        in_place=lambda option, steps: in_place(kb, si, ev.year, option, steps),
+    )
+    _evaluate_options(kb, si, ev, recs, price_list)  # added prerequisites get their figures too
+    return sorted(recs.values(), key=rank_key), resolution, screening.questions
 
 
 def _targets(ev: EvaluationResult, after_low: EvaluationResult, after_all: EvaluationResult) -> list[dict[str, Any]]:
@@ -227,6 +254,7 @@ def _rec_json(rec: Rec, in_plan: dict[str, Triple]) -> dict[str, Any]:
         "investment": rec.investment,
         "payback_years": rec.payback,
         "priority": rec.priority,
+        "to_check": rec.checks,
         "origin": rec.origin,
         "reason": rec.reason,
         "findings": [f["id"] for f in rec.findings],
@@ -299,13 +327,9 @@ def build_plan(
     graph = graph or build_graph(kb)
     ev = evaluate(kb, si, benchmark_set=benchmark_set, year=year, warnings=warnings)
     inf = infer(kb, si, ev, graph)
-    recs, constraints = _collect(kb, inf)
     price_list = prices(kb, si)
-    _evaluate_options(kb, si, ev, recs, price_list)
-    resolution = _drop_nothing_to_save(recs)
-    resolution += resolve(kb, recs, constraints)
-    _evaluate_options(kb, si, ev, recs, price_list)  # added prerequisites get their figures too
-    ordered = sorted(recs.values(), key=lambda r: (-int(r.priority.get("score", 0)), r.option.id))
+    ordered, resolution, questions = _recommended(kb, si, ev, inf, price_list)
+    recs = {r.option.id: r for r in ordered}
     no_low = [r for r in ordered if r.option.cost_class == "no_low"]
     pools = Pools.of(kb, si, si.year(ev.year))
     combined = combine(pools, [r.savings for r in ordered])
@@ -314,6 +338,7 @@ def build_plan(
     after_all_si = project(kb, si, ev.year, combined, [(r.option, r.steps) for r in ordered])
     after_low = evaluate(kb, after_low_si, benchmark_set=benchmark_set, year=ev.year)
     after_all = evaluate(kb, after_all_si, benchmark_set=benchmark_set, year=ev.year)
+    targets = _targets(ev, after_low, after_all)
     return {
         "plan_version": PLAN_VERSION,
         "kb_version": kb.version.version,
@@ -322,7 +347,9 @@ def build_plan(
         "enterprise": ev.enterprise,
         "year": ev.year,
         "evaluation": ev.as_dict(),
+        "key_options": key_options(kb, ordered, targets, list(ev.benchmark_set["levels"])),
         "recommendations": [_rec_json(r, p) for r, p in zip(ordered, combined.in_plan, strict=True)],
+        "questions_to_ask": questions,
         "groups": {
             "no_low_cost": [r.option.id for r in ordered if r.option.cost_class == "no_low"],
             "medium_high_cost": [r.option.id for r in ordered if r.option.cost_class == "medium_high"],
@@ -331,7 +358,7 @@ def build_plan(
         "totals": _totals(kb, si, ev.year, ordered, combined, price_list),
         "prices": {k: {**v, "value": float(v["value"])} for k, v in sorted(price_list.items())},
         "audit_focus": audit_focus(kb, si, inf, recs),
-        "targets": _targets(ev, after_low, after_all),
+        "targets": targets,
         "before_after": _before_after(ev, after_all),
         "projected": after_all.as_dict(),
         "projected_no_low_cost": {

@@ -21,6 +21,8 @@ class Rec:
     findings: list[dict[str, Any]] = field(default_factory=list)
     origin: str = "rule"  # rule | prerequisite
     reason: str = ""
+    required_by: list[str] = field(default_factory=list)  # for a prerequisite: the options that need it
+    checks: list[dict[str, Any]] = field(default_factory=list)  # what to check before implementing it
     savings: Savings | None = None
     money: dict[str, Any] | None = None
     payback: dict[str, Any] | None = None
@@ -31,8 +33,8 @@ class Rec:
 
     # Read-only views the ranking and the shortlist use (the figures themselves are computed in build/benefits).
     def money_central(self) -> float | None:
-        """Central net money saved per year (CNY/a), or None when not quantified."""
-        value = self.money.get("central") if self.money else None
+        """Central net money saved per year (CNY/a), or None when not quantified (nothing priced is not 0)."""
+        value = self.money.get("central") if self.money and self.money.get("parts") else None
         return float(value) if value is not None else None
 
     def co2_central(self) -> float | None:
