@@ -13,7 +13,7 @@ from engine.kb.models import Grade
 from explanations.charts import before_after_svg
 from explanations.figures import investment_text, money_text, payback_text, savings_text, totals_lines
 from explanations.graph_svg import render_process_svg
-from explanations.i18n import LABELS, instance_label, level_label
+from explanations.i18n import LABELS, firmness_text, indicator_level_label, instance_label, level_label
 from explanations.rationale import localise, render_value
 from explanations.rationale import render_rationale as _render
 
@@ -144,6 +144,8 @@ class ReportContext:
     overall_level: str
     overall_best: str
     determined: bool
+    range_open: bool  # unknown data leave the level between overall_level and overall_best
+    firmness_note: str  # why contested threshold rows leave the level undetermined, or ""
     indices: list[tuple[str, str]]
     indicators: list[IndicatorView]
     blocking_level: str
@@ -244,7 +246,7 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
                 ind["name"][name_key] + (f" [{instance}]" if instance else ""),
                 _fmt(ind["value"]),
                 ind["unit"] if ind["kind"] == "quantitative" else "",
-                level_label(ind["level"], lang),
+                indicator_level_label(ind, lang),
                 ind["level"],
                 th,
                 ind["limiting"],
@@ -427,6 +429,8 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
         overall_level=level_label(ev["overall_level"], lang),
         overall_best=level_label(ev["overall_level_range"]["best"], lang),
         determined=ev["determined"],
+        range_open=ev["overall_level_range"]["best"] != ev["overall_level"],
+        firmness_note=_firmness_note(ev, lang),
         indices=[(k, _fmt(v)) for k, v in ev["indices"].items()],
         indicators=indicators,
         blocking_level=level_label(block.get("next_level"), lang) if block.get("next_level") else "",
@@ -496,9 +500,16 @@ def _title(kb: KnowledgeBase, trace: dict[str, Any], nid: str, lang: str) -> str
     return nid
 
 
+def _firmness_note(ev: dict[str, Any], lang: str) -> str:
+    return firmness_text(ev.get("level_firmness") or {}, lang)
+
+
 def _blocking_target(row: dict[str, Any], lang: str) -> str:
     nl = row.get("next_level") or {}
     if "target" in nl:
         return f"{nl['comparison']} {_fmt(nl['target'])}"
+    if nl.get("reachable") is False:
+        unreachable = "无法达到" if lang == "zh" else "unreachable"
+        return f"{nl['comparison']} {_fmt(nl['threshold'])} ({unreachable}: > {_fmt(nl['bound'])})"
     unmet = nl.get("unmet") or []
     return ", ".join(str(u["subject"]) for u in unmet[:3])

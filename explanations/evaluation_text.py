@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from explanations.i18n import instance_label, level_label
+from explanations.i18n import firmness_text, indicator_level_label, instance_label, level_label
 
 __all__ = ["render_evaluation_text"]
 
@@ -37,7 +37,7 @@ def render_evaluation_text(ev: dict[str, Any], lang: str = "zh") -> str:
     lines.append(f"kb {ev['kb_version']} {ev['kb_hash'][:19]}…  input {ev['input_hash'][:19]}…")
     lines.append("")
     overall = _level(ev["overall_level"], lang)
-    if ev["determined"]:
+    if ev["overall_level_range"]["best"] == ev["overall_level"]:
         lines.append(("综合评定：" if zh else "Overall level: ") + overall)
     else:
         best = _level(ev["overall_level_range"]["best"], lang)
@@ -46,6 +46,9 @@ def render_evaluation_text(ev: dict[str, Any], lang: str = "zh") -> str:
             if zh
             else f"Overall level: at least {overall} (up to {best} once the missing data are supplied)"
         )
+    firmness = firmness_text(ev.get("level_firmness") or {}, lang)
+    if firmness:
+        lines.append(("等级未确定：" if zh else "Level not determined: ") + firmness)
     lines.append(
         ("综合指数：" if zh else "Indices: ") + "  ".join(f"Y_{lv} = {_num(ev['indices'][f'Y_{lv}'])}" for lv in levels)
     )
@@ -68,7 +71,8 @@ def render_evaluation_text(ev: dict[str, Any], lang: str = "zh") -> str:
             th = ["✓" if ind["reached"].get(lv) else ("?" if ind["reached"].get(lv) is None else "✗") for lv in levels]
             grades = []
             value = ""
-        level = _level(ind["level"], lang) + (" *" if ind["limiting"] else "") + (" ~" if ind["provisional"] else "")
+        flags = (" *" if ind["limiting"] else "") + (" ~" if ind["provisional"] else "")
+        level = indicator_level_label(ind, lang) + flags
         rows.append([name, value, ind["unit"] if ind["kind"] == "quantitative" else "", *th, level, ",".join(grades)])
     widths = [max(_width(r[i]) for r in rows) for i in range(len(header))]
     for r in rows:
@@ -93,6 +97,10 @@ def render_evaluation_text(ev: dict[str, Any], lang: str = "zh") -> str:
             extra = ""
             if "target" in nl:
                 extra = f" → {nl['comparison']}{_num(nl['target'])}"
+            elif nl.get("reachable") is False:
+                extra = f" → {nl['comparison']}{_num(nl['threshold'])} " + (
+                    f"（无法达到：上限 {_num(nl['bound'])}）" if zh else f"(unreachable: at most {_num(nl['bound'])})"
+                )
             elif nl.get("unmet"):
                 extra = " → " + ", ".join(u["subject"] for u in nl["unmet"][:3])
             flag = (" （限定性）" if zh else " (limiting)") if row["blocks_by_limiting_rule"] else ""

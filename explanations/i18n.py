@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-__all__ = ["EFFLUENT_LABELS", "LABELS", "RESOURCES", "instance_label", "level_label"]
+from typing import Any
+
+__all__ = [
+    "EFFLUENT_LABELS",
+    "LABELS",
+    "RESOURCES",
+    "firmness_text",
+    "indicator_level_label",
+    "instance_label",
+    "level_label",
+]
 
 RESOURCES: dict[str, dict[str, str]] = {
     "zh": {
@@ -51,6 +61,7 @@ LABELS: dict[str, dict[str, str]] = {
         "n_definition": "n 的定义",
         "overall_level": "综合评定等级",
         "level_range": "等级区间（补全数据后）",
+        "level_not_firm": "等级未确定",
         "indices": "综合评价指数",
         "indicator": "指标",
         "value": "数值",
@@ -130,6 +141,7 @@ LABELS: dict[str, dict[str, str]] = {
         "n_definition": "Definition of n",
         "overall_level": "Overall level",
         "level_range": "Level range (once the data are complete)",
+        "level_not_firm": "Level not determined",
         "indices": "Comprehensive indices",
         "indicator": "Indicator",
         "value": "Value",
@@ -219,6 +231,7 @@ _LEVELS = {
         "below_III": "未达Ⅲ级",
         "not_applicable": "不适用",
         "insufficient_data": "数据不足",
+        "not_rated": "未评级（不计入）",
         "upstream_yuzui": "鱼嘴以上档",
         "downstream_yuzui": "鱼嘴以下档",
         "below_downstream_yuzui": "未达鱼嘴以下档",
@@ -231,6 +244,7 @@ _LEVELS = {
         "below_III": "below III",
         "not_applicable": "not applicable",
         "insufficient_data": "insufficient data",
+        "not_rated": "not rated",
         "upstream_yuzui": "upstream tier",
         "downstream_yuzui": "downstream tier",
         "below_downstream_yuzui": "below the downstream tier",
@@ -242,6 +256,33 @@ def level_label(level: str | None, lang: str) -> str:
     if level is None:
         return "—"
     return _LEVELS[lang].get(level, level)
+
+
+def indicator_level_label(ind: dict[str, Any], lang: str) -> str:
+    """An indicator's level as shown: a member that is computed but not rated says so, not "not applicable"."""
+    return level_label("not_rated" if ind.get("not_rated") else ind["level"], lang)
+
+
+def firmness_text(firm: dict[str, Any], lang: str) -> str:
+    """Why the level is not determined by contested threshold rows, from the evaluation's ``level_firmness``."""
+    if not firm or firm.get("determined", True):
+        return ""
+    keys = ", ".join(r["key"] for r in firm.get("contested", []))
+
+    def span(pair: dict[str, str]) -> str:
+        worst, best = level_label(pair["worst"], lang), level_label(pair["best"], lang)
+        return worst if worst == best else f"{worst} – {best}"
+
+    with_, without = span(firm["level_with_contested"]), span(firm["level_without_contested"])
+    if lang == "zh":
+        return (
+            f"含有争议的基准行（{keys}，知识库标记为已知不一致）时为 {with_}，去掉这些行后为 {without}；"
+            "在以官方文本核对这些行之前，等级未确定。"
+        )
+    return (
+        f"{with_} with the contested threshold rows ({keys}, marked known_inconsistent in the knowledge base), "
+        f"{without} without them; the level is not determined until these rows are checked against the official text."
+    )
 
 
 def instance_label(instance: str | None, lang: str) -> str:

@@ -1,7 +1,9 @@
 """Scenario tests as data (tests/scenarios/*.yaml): a self-inspection, the expected evaluation, and the hand
 arithmetic that gives it. Each scenario names its input as a file (``input_file``, relative to the repository)
 with optional ``set`` edits (``path: value``, paths like ``years[1].resources.electricity``), or inline
-(``input``). Expected numbers are compared to 4 decimal places."""
+(``input``). Expected numbers are compared to 4 decimal places. Besides the level, indices and indicators, a
+scenario may state ``determined`` and ``level_firmness`` (determined, level_without_contested, contested keys,
+determined_by, indices_without_contested), and per indicator its ``next_level`` fields and ``not_rated``."""
 
 from __future__ import annotations
 
@@ -49,6 +51,29 @@ def _close(actual: float | None, expected: float | None) -> bool:
     return round(actual, 4) == round(expected, 4)
 
 
+def _same(actual: Any, expected: Any) -> bool:
+    if isinstance(expected, float) and isinstance(actual, int | float):
+        return _close(float(actual), expected)
+    return bool(actual == expected)
+
+
+def _check_firmness(name: str, got: dict[str, Any], exp: dict[str, Any]) -> None:
+    if "determined" in exp:
+        assert got["determined"] is exp["determined"], f"{name}: determined {got['determined']}"
+    want = exp.get("level_firmness") or {}
+    firm = got["level_firmness"]
+    if "determined" in want:
+        assert firm["determined"] is want["determined"], f"{name}: level_firmness.determined {firm['determined']}"
+    if "level_without_contested" in want:
+        assert firm["level_without_contested"] == want["level_without_contested"], name
+    if "contested" in want:
+        assert [r["key"] for r in firm["contested"]] == want["contested"], f"{name}: contested {firm['contested']}"
+    if "determined_by" in want:
+        assert firm["determined_by"] == want["determined_by"], f"{name}: determined_by {firm['determined_by']}"
+    for key, value in (want.get("indices_without_contested") or {}).items():
+        assert _close(firm["indices_without_contested"][key], value), f"{name}: {key} without contested"
+
+
 def test_there_are_scenarios() -> None:
     assert len(SCENARIOS) >= 8
 
@@ -76,5 +101,14 @@ def test_scenario(path: Path, kb: KnowledgeBase) -> None:
             assert ind["level"] == want["level"], f"{path.name}: {key} level {ind['level']} != {want['level']}"
         for level, threshold in (want.get("thresholds") or {}).items():
             assert _close(ind["thresholds"][level]["value"], threshold), f"{path.name}: {key} threshold {level}"
+        for field, value in (want.get("next_level") or {}).items():
+            got_nl = ind.get("next_level") or {}
+            if value is None:
+                assert field not in got_nl, f"{path.name}: {key} next_level has {field} = {got_nl.get(field)}"
+            else:
+                assert _same(got_nl.get(field), value), f"{path.name}: {key} next_level.{field} = {got_nl.get(field)}"
+        if "not_rated" in want:
+            assert ("not_rated" in ind) is want["not_rated"], f"{path.name}: {key} not_rated"
+    _check_firmness(path.name, got, exp)
     for code in exp.get("warnings", []):
         assert code in [w.rule for w in validated.warnings], f"{path.name}: expected warning {code}"

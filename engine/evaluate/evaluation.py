@@ -5,19 +5,22 @@ The method (shared/domain/standards.md §2.4): membership Y_g(x) = 100 when an i
 weights renormalised over the applicable indicators; the overall level is the strictest level whose rating
 rule holds (the benchmark set's ``rating``). Arithmetic is exact (fractions), so "Y_III = 100" is decided exactly.
 Unknown answers give each indicator a worst and a best case; the overall level reported is the worst case, the
-level the enterprise certainly reaches, with the best case beside it.
+level the enterprise certainly reaches, with the best case beside it. Indices and the rating rules are in
+engine/evaluate/rating.py; whether contested threshold rows decide the level, in engine/evaluate/firmness.py.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from engine.errors import UnknownIdError
 from engine.evaluate.criteria import FactView, LeafResult, Outcome, evaluate_condition
+from engine.evaluate.firmness import contested_rows, level_firmness, mark_not_rated
 from engine.evaluate.instances import (
     Computed,
     compute_value,
@@ -26,6 +29,7 @@ from engine.evaluate.instances import (
     product_lines,
     threshold_infos,
 )
+from engine.evaluate.rating import blocking, indices, rating
 from engine.evaluate.result import (
     FAILS,
     INSUFFICIENT,
@@ -164,6 +168,7 @@ def _quantitative(
     inst.missing = computed.missing
     inst.parameters = computed.parameters
     inst.notes.extend(computed.notes)
+    inst.contested = contested_rows(rows, levels, ind.direction)
     if len(rows) == 1:
         _, row, n = rows[0]
         entries = effective_thresholds(row, levels, ind.direction, n)
@@ -196,9 +201,12 @@ def _quantitative(
             inst.provisional = True
         if cell.source not in inst.sources:
             inst.sources.append(cell.source)
+    inst.thresholds = _bounded(ind, inst.thresholds, inst)
     if computed.value is None:
-        inst.reached = {lv: None for lv in levels}
-        inst.level, inst.level_worst, inst.level_best = INSUFFICIENT, FAILS, levels[0]
+        # unknown value: anything from failing to the strictest level a value can reach
+        inst.reached = {t.level: (False if t.unreachable else None) for t in inst.thresholds}
+        reachable = [t.level for t in inst.thresholds if not t.unreachable]
+        inst.level, inst.level_worst, inst.level_best = INSUFFICIENT, FAILS, reachable[0] if reachable else FAILS
         return
     value = computed.value
     reached: dict[str, bool] = {}
@@ -210,6 +218,9 @@ def _quantitative(
     if idx > 0:
         target = inst.thresholds[idx - 1]
         gap = value - target.value
+        if target.unreachable:
+            inst.next_level = _unreachable(ind, target)
+            return
         inst.next_level = {
             "level": target.level,
             "target": decimal_json(target.value),
@@ -219,6 +230,49 @@ def _quantitative(
         }
 
 
+def _bounded(ind: m.Indicator, thresholds: list[LevelThreshold], inst: InstanceResult) -> list[LevelThreshold]:
+    """Flag the thresholds no value can reach (beyond the indicator's bounds), with one note on the instance."""
+    b = ind.bounds
+    if b is None:
+        return thresholds
+    out = []
+    for t in thresholds:
+        beyond = (b.max is not None and t.comparison == ">=" and t.value > b.max) or (
+            b.min is not None and t.comparison == "<=" and t.value < b.min
+        )
+        out.append(replace(t, unreachable=True) if beyond else t)
+    flagged = [t for t in out if t.unreachable]
+    if flagged:
+        limit = b.max if flagged[0].comparison == ">=" else b.min
+        shown = ", ".join(f"{t.level} {t.comparison} {decimal_json(t.value)}" for t in flagged)
+        inst.notes.append(
+            f"thresholds beyond what the indicator can take ({decimal_json(limit)} {ind.unit}: {b.reason.en}), "
+            f"so no value reaches them: {shown}"
+        )
+    return out
+
+
+def _unreachable(ind: m.Indicator, target: LevelThreshold) -> dict[str, Any]:
+    """The next level when its threshold cannot be reached: no target is proposed, the reason is given."""
+    assert ind.bounds is not None
+    limit = ind.bounds.max if target.comparison == ">=" else ind.bounds.min
+    return {
+        "level": target.level,
+        "reachable": False,
+        "threshold": decimal_json(target.value),
+        "comparison": target.comparison,
+        "bound": decimal_json(limit),
+        "note": {
+            "zh": f"{target.level}级阈值 {target.comparison} {decimal_json(target.value)} {ind.unit} "
+            f"超出该指标可能的取值（{decimal_json(limit)} {ind.unit}：{ind.bounds.reason.zh}），"
+            "无法达到，故不给出目标值。",
+            "en": f"The level {target.level} threshold {target.comparison} {decimal_json(target.value)} {ind.unit} is "
+            f"beyond what the indicator can take ({decimal_json(limit)} {ind.unit}: {ind.bounds.reason.en}); it "
+            "cannot be reached, so no target is given.",
+        },
+    }
+
+
 def _board_rows(
     bset: m.BenchmarkSet, member: m.BenchmarkMember, rigidity: m.Rigidity, construction: m.Construction
 ) -> m.ThresholdRow | None:
@@ -226,6 +280,22 @@ def _board_rows(
 
 
 def _instances_for_member(
+    kb: KnowledgeBase,
+    si: SelfInspection,
+    year: YearData,
+    bset: m.BenchmarkSet,
+    group: m.BenchmarkGroup,
+    member: m.BenchmarkMember,
+    facts: FactView,
+) -> list[InstanceResult]:
+    found = _member_instances(kb, si, year, bset, group, member, facts)
+    if member.not_rated:
+        for inst in found:
+            mark_not_rated(inst, member.not_rated, bset.levels)
+    return found
+
+
+def _member_instances(
     kb: KnowledgeBase,
     si: SelfInspection,
     year: YearData,
@@ -329,126 +399,6 @@ def _instances_for_member(
     return [inst]
 
 
-def _indices(
-    bset: m.BenchmarkSet, instances: list[InstanceResult], case: str
-) -> tuple[dict[str, Fraction], dict[str, dict[str, Fraction]]]:
-    """Y per level and each instance's points; ``case`` worst or best for undecided memberships."""
-    levels = bset.levels
-    groups = {g.id: g for g in bset.groups}
-    applicable = [i for i in instances if i.level != NOT_APPLICABLE]
-    group_weight: dict[str, Fraction] = {}
-    member_total: dict[str, Fraction] = {}
-    for inst in applicable:
-        g = groups[inst.group]
-        group_weight[inst.group] = _frac(g.weight.value) if g.weight is not None else Fraction(1)
-        member_total[inst.group] = member_total.get(inst.group, Fraction(0)) + inst.weight
-    gsum = sum(group_weight.values(), Fraction(0))
-    y = {lv: Fraction(0) for lv in levels}
-    points: dict[str, dict[str, Fraction]] = {}
-    for inst in applicable:
-        if not member_total[inst.group] or not gsum:
-            continue
-        w = group_weight[inst.group] / gsum * inst.weight / member_total[inst.group]
-        points[inst.key] = {}
-        for lv in levels:
-            reached = inst.reached.get(lv)
-            if reached is None:
-                if inst.level == INSUFFICIENT:
-                    bound = inst.level_worst if case == "worst" else inst.level_best
-                    reached = bound in levels and levels.index(bound) <= levels.index(lv)
-                else:
-                    reached = False
-            pts = w * 100 if reached else Fraction(0)
-            y[lv] += pts
-            points[inst.key][lv] = w * 100
-    return y, points
-
-
-def _rating(
-    bset: m.BenchmarkSet, instances: list[InstanceResult], y: dict[str, Fraction], case: str
-) -> tuple[str, dict[str, dict[str, Any]]]:
-    levels = bset.levels
-    detail: dict[str, dict[str, Any]] = {}
-    achieved: str | None = None
-    for lv in levels:
-        rule = bset.rating[lv]
-        index_ok = y[lv] >= _frac(rule.min_index)
-        limiting_fail: list[str] = []
-        if rule.limiting_at_least is not None:
-            need = levels.index(rule.limiting_at_least)
-            for inst in instances:
-                if not inst.limiting or inst.level == NOT_APPLICABLE:
-                    continue
-                lvl = (
-                    inst.level
-                    if inst.level != INSUFFICIENT
-                    else (inst.level_worst if case == "worst" else inst.level_best)
-                )
-                if lvl not in levels or levels.index(lvl) > need:
-                    limiting_fail.append(inst.key)
-        met = index_ok and not limiting_fail
-        detail[lv] = {
-            "met": met,
-            "index": fraction_json(y[lv], 4),
-            "min_index": float(rule.min_index),
-            "index_ok": index_ok,
-            "limiting_at_least": rule.limiting_at_least,
-            "limiting_not_met": limiting_fail,
-            "rule": {"zh": rule.text.zh, "en": rule.text.en},
-            "source": rule.source,
-            "grade": rule.grade.value,
-        }
-        if met and achieved is None:
-            achieved = lv
-    return achieved or f"below_{levels[-1]}", detail
-
-
-def _blocking(
-    bset: m.BenchmarkSet,
-    instances: list[InstanceResult],
-    overall: str,
-    y: dict[str, Fraction],
-    points: dict[str, dict[str, Fraction]],
-) -> dict[str, Any]:
-    levels = bset.levels
-    idx = levels.index(overall) if overall in levels else len(levels)
-    if idx == 0:
-        return {"next_level": None, "indicators": []}
-    target = levels[idx - 1]
-    rule = bset.rating[target]
-    need = levels.index(rule.limiting_at_least) if rule.limiting_at_least else None
-    rows: list[dict[str, Any]] = []
-    for inst in instances:
-        if inst.level == NOT_APPLICABLE:
-            continue
-        if inst.reached.get(target) is True:
-            continue
-        limiting_block = bool(
-            inst.limiting
-            and need is not None
-            and (inst.level_worst not in levels or levels.index(inst.level_worst) > need)
-        )
-        rows.append(
-            {
-                "key": inst.key,
-                "level": inst.level,
-                "limiting": inst.limiting,
-                "blocks_by_limiting_rule": limiting_block,
-                "points_available": fraction_json(points.get(inst.key, {}).get(target), 4),
-                "next_level": inst.next_level,
-            }
-        )
-    rows.sort(key=lambda r: (not r["blocks_by_limiting_rule"], -float(r["points_available"] or 0), str(r["key"])))
-    gap = _frac(rule.min_index) - y[target]
-    return {
-        "next_level": target,
-        "index_needed": float(rule.min_index),
-        "index_now": fraction_json(y[target], 4),
-        "index_gap": fraction_json(max(gap, Fraction(0)), 4),
-        "indicators": rows,
-    }
-
-
 def evaluate(
     kb: KnowledgeBase,
     si: SelfInspection,
@@ -471,10 +421,11 @@ def evaluate(
     for group in bset.groups:
         for member in group.members:
             instances.extend(_instances_for_member(kb, si, the_year, bset, group, member, facts))
-    y_worst, points = _indices(bset, instances, "worst")
-    y_best, _ = _indices(bset, instances, "best")
-    overall, rating = _rating(bset, instances, y_worst, "worst")
-    best, _ = _rating(bset, instances, y_best, "best")
+    y_worst, points = indices(bset, instances, "worst")
+    y_best, _ = indices(bset, instances, "best")
+    overall, rating_detail = rating(bset, instances, y_worst, "worst")
+    best, _ = rating(bset, instances, y_best, "best")
+    block = blocking(bset, instances, overall, y_worst, points, rating_detail)
     for inst in instances:
         inst.points = points.get(inst.key, {})
     group_rows = []
@@ -523,10 +474,11 @@ def evaluate(
         overall_best=best,
         indices_worst=y_worst,
         indices_best=y_best,
-        rating=rating,
+        rating=rating_detail,
         instances=instances,
-        blocking=_blocking(bset, instances, overall, y_worst, points),
+        blocking=block,
         warnings=warnings or [],
         trends=series,
         groups=group_rows,
+        level_firmness=level_firmness(bset, instances, (overall, best), block),
     )

@@ -8,27 +8,17 @@ output-weighted benchmark (Σ share × threshold), because consumption is not me
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 
-from engine.evaluate.result import Input, LevelThreshold
+from engine.evaluate.copper import copper_recovery
+from engine.evaluate.result import Computed, Input, LevelThreshold
 from engine.intake.model import Concentration, Product, SelfInspection, YearData
 from engine.intake.quantities import PER_PRODUCT, read_quantity
 from engine.kb import models as m
 from engine.kb.loader import KnowledgeBase
 
 __all__ = ["Computed", "compute_value", "effective_thresholds", "grid_factor", "plant_value", "product_lines"]
-
-
-@dataclass
-class Computed:
-    value: Decimal | None
-    inputs: list[Input] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    parameters: list[dict[str, Any]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def _read(year: YearData, yi: int, name: str, product: tuple[int, Product] | None, out: Computed) -> Decimal | None:
@@ -152,6 +142,8 @@ def compute_value(
                 out.value = numerator / denominator * 100
     elif isinstance(comp, m.WasteRatio):
         out.value = _waste_ratio(kb, year, yi, comp, out)
+    elif isinstance(comp, m.CopperBalance):
+        out = copper_recovery(kb, si, year, comp)
     elif isinstance(comp, m.CarbonPerOutputValue):
         kwh = _read(year, yi, "electricity_kwh", None, out)
         value_path = f"years[{yi}].output_value"

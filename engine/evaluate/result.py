@@ -10,6 +10,7 @@ from typing import Any
 from engine.evaluate.criteria import LeafResult, Outcome
 
 __all__ = [
+    "Computed",
     "EvaluationResult",
     "Input",
     "InstanceResult",
@@ -49,6 +50,17 @@ class Input:
         return {"name": self.name, "value": decimal_json(self.value), "unit": self.unit, "path": self.path}
 
 
+@dataclass
+class Computed:
+    """An indicator's value for one plant or product line, with the inputs read (None when one is missing)."""
+
+    value: Decimal | None
+    inputs: list[Input] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    parameters: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class LevelThreshold:
     level: str
@@ -59,6 +71,7 @@ class LevelThreshold:
     grade: str
     comparison: str  # "<=" or ">="
     note: str = ""
+    unreachable: bool = False  # beyond the indicator's bounds: no value can reach it
 
     def as_dict(self) -> dict[str, Any]:
         out = {
@@ -73,6 +86,8 @@ class LevelThreshold:
             out["transcribed_value"] = decimal_json(self.transcribed)
         if self.note:
             out["note"] = self.note
+        if self.unreachable:
+            out["unreachable"] = True
         return out
 
 
@@ -111,6 +126,8 @@ class InstanceResult:
     sources: list[str] = field(default_factory=list)
     next_level: dict[str, Any] | None = None
     points: dict[str, Fraction] = field(default_factory=dict)  # contribution to each Y (worst case)
+    contested: list[dict[str, Any]] = field(default_factory=list)  # known-inconsistent rows compared with
+    not_rated: dict[str, Any] | None = None  # the member is shown but not counted (reason, level it would have)
 
     @property
     def key(self) -> str:
@@ -161,6 +178,10 @@ class InstanceResult:
             out["next_level"] = self.next_level
         if self.points:
             out["points"] = {k: fraction_json(v) for k, v in self.points.items()}
+        if self.contested:
+            out["contested"] = self.contested
+        if self.not_rated is not None:
+            out["not_rated"] = self.not_rated
         return out
 
 
@@ -182,10 +203,12 @@ class EvaluationResult:
     warnings: list[dict[str, str]]
     trends: dict[str, dict[str, Any]]
     groups: list[dict[str, Any]]
+    level_firmness: dict[str, Any] = field(default_factory=dict)
 
     @property
     def determined(self) -> bool:
-        return self.overall_level == self.overall_best
+        """The level is known: the data decide it (worst = best case) and no contested row changes it."""
+        return self.overall_level == self.overall_best and bool(self.level_firmness.get("determined", True))
 
     def instance(self, key: str) -> InstanceResult:
         return next(i for i in self.instances if i.key == key)
@@ -207,6 +230,7 @@ class EvaluationResult:
             "indices_best_case": {f"Y_{lv}": fraction_json(self.indices_best[lv], 4) for lv in levels},
             "rating": self.rating,
             "blocking": self.blocking,
+            "level_firmness": self.level_firmness,
             "groups": self.groups,
             "indicators": [i.as_dict() for i in self.instances],
             "trends": self.trends,
@@ -214,5 +238,6 @@ class EvaluationResult:
                 "warnings": self.warnings,
                 "insufficient_data": [i.key for i in self.instances if i.level == INSUFFICIENT],
                 "missing_inputs": sorted({m for i in self.instances for m in i.missing}),
+                "not_rated": [i.key for i in self.instances if i.not_rated is not None],
             },
         }

@@ -19,8 +19,10 @@ __all__ = [
     "SCHEMA_VERSION",
     "Answer",
     "Area",
+    "AreaWeight",
     "Chemical",
     "Concentration",
+    "CopperInput",
     "Energy",
     "Enterprise",
     "InvestmentQuote",
@@ -149,6 +151,16 @@ class Concentration(_Quantity):
     @classmethod
     def _kind(cls) -> str:
         return "concentration"
+
+
+class AreaWeight(_Quantity):
+    """Copper per m² of one clad side: g/m2, or oz/ft2 (the trade's foil "weight", 1 oz/ft2 = 305.15 g/m2)."""
+
+    unit: Literal["g/m2", "oz/ft2"]
+
+    @classmethod
+    def _kind(cls) -> str:
+        return "area_weight"
 
 
 class Percent(_Quantity):
@@ -340,6 +352,47 @@ class Waste(_Model):
     note: str = ""
 
 
+class CopperInput(_Model):
+    """Copper brought into production in the year (铜投入量), the inputs of the plant's copper balance.
+
+    The laminate copper is either given in tonnes (``laminate``) or computed from the laminate and foil put in:
+    resources.ccl_input × the copper of each clad side + lamination foil area × its copper.
+    """
+
+    laminate: Mass | None = Field(
+        default=None,
+        description="copper in the copper-clad laminate and lamination foil put in (覆铜板及压合铜箔含铜量), t Cu, "
+        "when the purchase records give it; replaces ccl_foil and lamination_foil",
+    )
+    ccl_foil: list[AreaWeight] = Field(
+        default_factory=list,
+        max_length=2,
+        description="nominal copper of each clad side of the laminate put in (覆铜板每面铜箔规格), e.g. "
+        "[1 oz/ft2, 1 oz/ft2] for 1/1 oz double-sided laminate; for a mix, the area-weighted average of each side",
+    )
+    lamination_foil_area: Area | None = Field(
+        default=None, description="copper foil put into multilayer lamination (压合用铜箔面积), 0 if none"
+    )
+    lamination_foil: AreaWeight | None = Field(default=None, description="nominal copper of that foil (铜箔规格)")
+    plating: Mass | None = Field(
+        default=None,
+        description="copper bought for electroplating and electroless copper, as copper (电镀及化学沉铜用铜，折纯铜): "
+        "anodes, copper balls, copper salts; 0 if none",
+    )
+
+    @model_validator(mode="after")
+    def _one_laminate_source(self) -> CopperInput:
+        if self.laminate is not None and (self.ccl_foil or self.lamination_foil_area or self.lamination_foil):
+            raise ValueError(
+                "give the laminate copper either in tonnes (laminate) or as foil (ccl_foil, lamination_foil), not both"
+            )
+        if (self.lamination_foil_area is None) != (self.lamination_foil is None):
+            area = self.lamination_foil_area
+            if not (area is not None and area.value == Decimal(0)):
+                raise ValueError("lamination_foil_area and lamination_foil go together (area and copper per m2)")
+        return self
+
+
 class YearData(_Model):
     year: int = Field(ge=2000, le=2100)
     products: list[Product] = Field(min_length=1)
@@ -347,7 +400,12 @@ class YearData(_Model):
     resources: Resources
     wastewater: Wastewater
     wastes: list[Waste] = Field(default_factory=list)
-    copper_recovered: Mass | None = None
+    copper_recovered: Mass | None = Field(
+        default=None,
+        description="copper recovered in the year (铜回收量), t Cu: recovered on site (e.g. electrolytic copper from "
+        "etchant regeneration) plus the copper in the wastes sent to recyclers (recycler receipts)",
+    )
+    copper_input: CopperInput | None = Field(default=None, description="copper brought into production (铜投入量)")
 
 
 class Price(_Model):

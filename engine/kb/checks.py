@@ -321,8 +321,27 @@ def _check_indicators(c: _Checker) -> None:
                             f"{sid!r} is a resource, not a waste",
                             "name waste streams",
                         )
+        if isinstance(ind.compute, m.CopperBalance):
+            for i, sid in enumerate(ind.compute.copper_streams):
+                c.ref("stream", sid, kb.streams, o.file, f"{o.path}.compute.copper_streams[{i}]")
+            known_families = {step.family for step in kb.steps.values()}
+            for i, fam in enumerate(ind.compute.plating_families):
+                if fam not in known_families:
+                    close = did_you_mean(fam, known_families)
+                    c.add(
+                        o.file,
+                        f"{o.path}.compute.plating_families[{i}]",
+                        f"unknown step family {fam!r}",
+                        f"did you mean {close[0]!r}?" if close else f"use one of {sorted(known_families)}",
+                    )
         if isinstance(ind.compute, m.CarbonPerOutputValue):
             c.ref("parameter", ind.compute.grid_factor, kb.parameters, o.file, f"{o.path}.compute.grid_factor")
+        if ind.bounds is not None:
+            low, high = ind.bounds.min, ind.bounds.max
+            if low is None and high is None:
+                c.add(o.file, f"{o.path}.bounds", "bounds name neither min nor max", "give min, max or both")
+            elif low is not None and high is not None and low >= high:
+                c.add(o.file, f"{o.path}.bounds", f"min {low} is not below max {high}", "swap or correct them")
 
 
 def monotonicity_violations(

@@ -160,12 +160,21 @@ def _loc_to_path(raw: Any, loc: tuple[int | str, ...]) -> str:
                 "PollutantPerOutput",
                 "Ratio",
                 "WasteRatio",
+                "CopperBalance",
                 "CarbonPerOutputValue",
                 "Qualitative",
             }:
                 continue
             if part.startswith(
-                ("per_output", "pollutant_per_output", "ratio", "waste_ratio", "carbon_per", "qualitative")
+                (
+                    "per_output",
+                    "pollutant_per_output",
+                    "ratio",
+                    "waste_ratio",
+                    "copper_balance",
+                    "carbon_per",
+                    "qualitative",
+                )
             ):
                 continue
             out += ("." if out else "") + str(part)

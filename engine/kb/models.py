@@ -29,9 +29,11 @@ __all__ = [
     "BenchmarkMember",
     "BenchmarkSet",
     "BoardSelector",
+    "Bounds",
     "Choice",
     "Compute",
     "Construction",
+    "CopperBalance",
     "Destination",
     "Gap",
     "Grade",
@@ -301,6 +303,29 @@ class WasteRatio(Strict):
         return self
 
 
+class CopperBalance(Strict):
+    """Copper recovered ÷ copper entering production in the year × 100, in % (the plant's copper balance).
+
+    Copper entering is the copper of the laminate and foil put in plus the copper bought for plating; copper
+    recovered is the plant's own figure (``copper_recovered``) or the copper contained in the wastes sent to the
+    recovery destinations (``copper_t``, e.g. from recycler receipts).
+    """
+
+    kind: Literal["copper_balance"]
+    recovered_destination_kinds: list[Literal["onsite_recovery", "offsite_recycling", "reuse"]] = Field(min_length=1)
+    copper_streams: list[Id] = Field(
+        min_length=1,
+        description="copper-bearing waste streams: sent to a recovery destination, each must state its copper_t",
+    )
+    plating_families: list[Id] = Field(
+        min_length=1, description="step families that bring plating copper in; when none is run, plating copper is 0"
+    )
+    laminated_constructions: list[Construction] = Field(
+        default_factory=list,
+        description="board constructions laminated with copper foil: when one is made, the lamination foil is needed",
+    )
+
+
 class CarbonPerOutputValue(Strict):
     """Electricity × the dated regional grid factor ÷ output value."""
 
@@ -315,7 +340,7 @@ class Qualitative(Strict):
 
 
 Compute = Annotated[
-    PerOutput | PollutantPerOutput | Ratio | WasteRatio | CarbonPerOutputValue | Qualitative,
+    PerOutput | PollutantPerOutput | Ratio | WasteRatio | CopperBalance | CarbonPerOutputValue | Qualitative,
     Field(discriminator="kind"),
 ]
 
@@ -327,6 +352,17 @@ class Drivers(Strict):
     steps: list[Id] = Field(default_factory=list)
 
 
+class Bounds(Strict):
+    """The values an indicator can take at all (e.g. a share of a whole is at most 100 %), and why.
+
+    A threshold beyond them can be reached by no plant; a target beyond them is never proposed.
+    """
+
+    min: Dec | None = None
+    max: Dec | None = None
+    reason: LocalText
+
+
 class Indicator(Strict):
     id: Id
     name: LocalText
@@ -336,6 +372,7 @@ class Indicator(Strict):
     compute: Compute
     definition: LocalText
     drivers: Drivers = Field(default_factory=Drivers)
+    bounds: Bounds | None = None
     sources: list[SourceId] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -410,6 +447,12 @@ class BenchmarkMember(Strict):
     )
     applies_if: Condition | None = Field(
         default=None, description="the member is not applicable unless this holds (e.g. a plating step is run)"
+    )
+    not_rated: str | None = Field(
+        default=None,
+        min_length=10,
+        description="the member is computed and shown but left out of the indices and the rating, like a member"
+        " that does not apply; the reason (e.g. the transcribed thresholds do not fit the indicator as defined)",
     )
 
 

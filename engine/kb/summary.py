@@ -137,6 +137,9 @@ def summarise(kb: KnowledgeBase, graph: ProcessGraph | None = None) -> dict[str,
     for bset in kb.benchmark_sets.values():
         for group in bset.groups:
             for member in group.members:
+                if member.not_rated:
+                    where = f"{bset.id}/{group.id}/{member.indicator}"
+                    gaps.append({"kind": "not_rated", "where": where, "detail": member.not_rated})
                 for row in member.thresholds:
                     loc = f"{bset.id}/{group.id}/{member.indicator}" + (f"[{row.board}]" if row.board else "")
                     if row.known_inconsistent:

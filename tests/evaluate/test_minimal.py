@@ -173,7 +173,7 @@ def test_unknown_quantity_is_insufficient_data(mini: KnowledgeBase) -> None:
 
 def test_y_iii_is_decided_exactly_with_thirds() -> None:
     """Three members of weight 1/3 each: decimal renormalisation gives 99.999..., fractions give 100."""
-    from engine.evaluate.evaluation import _indices
+    from engine.evaluate.rating import indices
     from engine.evaluate.result import InstanceResult
 
     bset = m.BenchmarkSet.model_validate(
@@ -218,7 +218,7 @@ def test_y_iii_is_decided_exactly_with_thirds() -> None:
         )
         for k in range(3)
     ]
-    y, _ = _indices(bset, insts, "worst")
+    y, _ = indices(bset, insts, "worst")
     assert y["III"] == 100
 
 
