@@ -10,7 +10,7 @@ recovered copper. Answers and waste destinations change as each option's ``effec
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from engine.intake.model import SelfInspection
@@ -21,10 +21,15 @@ from engine.plan.combine import Combined
 __all__ = ["project"]
 
 
-def _scale(node: dict[str, Any] | None, ratio: Decimal) -> None:
+def _scale(node: dict[str, Any] | None, ratio: Decimal, floor: bool = False) -> None:
+    """Scale a quantity node; ``floor`` rounds down at 1e-9 so that a mass kept constant (less volume, higher
+    concentration) never comes out above the original through decimal rounding."""
     if node is None or node.get("value") in (None, "unknown"):
         return
-    node["value"] = str(max(Decimal(str(node["value"])) * ratio, Decimal(0)))
+    value = max(Decimal(str(node["value"])) * ratio, Decimal(0))
+    if floor:
+        value = value.quantize(Decimal("1e-9"), rounding=ROUND_FLOOR)
+    node["value"] = str(value)
 
 
 def _left(base: Decimal | None, saved: Decimal | None) -> Decimal:
@@ -100,7 +105,7 @@ def project(
         idx = cur.wastewater.outlets.index(raw[0])
         # concentration = load / volume: the load falls by load_left, the volume by `wastewater`
         ratio = load_left / wastewater if wastewater else load_left
-        _scale(y["wastewater"]["outlets"][idx]["concentrations"][pollutant], ratio)
+        _scale(y["wastewater"]["outlets"][idx]["concentrations"][pollutant], ratio, floor=True)
     for pool, tonnes in combined.stream_saved.items():
         streams = pool.removeprefix("stream:").split("+")
         wastes = [w for w in y["wastes"] if w["stream"] in streams and w["quantity"]["value"] != "unknown"]
