@@ -74,11 +74,9 @@ def totals_lines(totals: dict[str, Any], lang: str) -> list[str]:
         if resource in ("money", "investment", "method") or not isinstance(t, dict) or t.get("central") is None:
             continue
         label = RESOURCES[lang].get(resource, resource)
-        share = f"，占现状 {num(t['share_of_base'], 2)}%" if zh else f", {num(t['share_of_base'], 2)} % of today's"
-        out.append(
-            f"{label} {num(t['central'])} {t['unit']} ({num(t.get('low'))}–{num(t.get('high'))})"
-            + (share if t.get("share_of_base") is not None else "")
-        )
+        pct = t.get("share_of_base")
+        share = (f"，占现状 {num(pct, 2)}%" if zh else f", {num(pct, 2)} % of today's") if pct is not None else ""
+        out.append(f"{label} {num(t['central'])} {t['unit']} ({num(t.get('low'))}–{num(t.get('high'))})" + share)
     money = totals.get("money")
     if money:
         out.append(("年经济效益 " if zh else "money ") + money_text(money, lang))

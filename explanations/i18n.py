@@ -26,6 +26,8 @@ RESOURCES: dict[str, dict[str, str]] = {
         "copper_recovered_kg": "回收铜",
         "waste_to_disposal_t": "填埋/焚烧处置的废物",
         "copper_discharged_kg": "外排废水中的铜",
+        "wastewater_discharged_m3": "外排废水",
+        "copper_to_recycler_kg": "交回收单位的铜",
         "co2_t": "二氧化碳",
     },
     "en": {
@@ -39,6 +41,8 @@ RESOURCES: dict[str, dict[str, str]] = {
         "copper_recovered_kg": "copper recovered",
         "waste_to_disposal_t": "waste to landfill or incineration",
         "copper_discharged_kg": "copper discharged",
+        "wastewater_discharged_m3": "wastewater discharged",
+        "copper_to_recycler_kg": "copper sent to recyclers",
         "co2_t": "CO2",
     },
 }

@@ -6,24 +6,14 @@ from typing import Any
 
 from engine.kb.loader import KnowledgeBase
 from explanations.evaluation_text import _level, _num
-from explanations.i18n import RESOURCES
+from explanations.figures import investment_text, money_text, payback_text, savings_text, totals_lines
 from explanations.rationale import localise
 
 __all__ = ["render_plan_text"]
 
-_RES = RESOURCES
-
 
 def _savings(rec: dict[str, Any], lang: str) -> str:
-    parts = []
-    for resource, value in rec["savings"].items():
-        if "central" not in value or value.get("central") is None:
-            continue
-        parts.append(
-            f"{_RES[lang].get(resource, resource)} {_num(value['central'])} {value['unit']}"
-            f" ({_num(value['low'])}–{_num(value['high'])})"
-        )
-    return "; ".join(parts)
+    return "; ".join(savings_text(rec["savings"], lang))
 
 
 _ACTIONS = {
@@ -47,12 +37,19 @@ def _shortlist(plan: dict[str, Any], by_id: dict[str, dict[str, Any]], zh: bool)
     lines = ["", ("重点方案（按优先级排序）：" if zh else "Key options (ranked):")]
     for row in key:
         rec = by_id[row["option_id"]]
-        money = rec.get("money") or {}
-        worth = ""
-        if money.get("parts") and money.get("central"):
-            worth = f"  {'年效益' if zh else 'worth/a'} {_num(money['central'])} CNY"
-        lines.append(f"  {row['rank']}. {rec['name'][lang]}  [{rec['priority']['score']}]{worth}")
+        lines.append(f"  {row['rank']}. {rec['name'][lang]}  [{rec['priority']['score']}]")
         lines.append(("     理由：" if zh else "     why: ") + row["text"][lang])
+        saving = _savings(rec, lang)
+        if saving:
+            lines.append(("     年节约：" if zh else "     saves/a: ") + saving)
+        lines.append(
+            ("     年效益：" if zh else "     worth: ")
+            + money_text(rec.get("money"), lang)
+            + ("；投资：" if zh else "; investment: ")
+            + investment_text(rec.get("investment"), lang)
+            + ("；回收期：" if zh else "; payback: ")
+            + payback_text(rec.get("payback_years"), lang)
+        )
     return lines
 
 
@@ -106,6 +103,11 @@ def render_plan_text(plan: dict[str, Any], lang: str = "zh", kb: KnowledgeBase |
         if focus.get("left_out"):
             lines.append(("  未计入（无数据）：" if zh else "  left out (no data): ") + ", ".join(focus["left_out"]))
     by_id = {r["option_id"]: r for r in plan["recommendations"]}
+    totals = totals_lines(plan.get("totals") or {}, lang)
+    if totals:
+        lines.append("")
+        lines.append("方案合计（按剩余量依次叠加，不超过现状）：" if zh else "Plan totals (combined on what remains):")
+        lines += [f"  {t}" for t in totals]
     lines += _shortlist(plan, by_id, zh)
     lines += _questions(plan, kb, lang)
     lines.append("")
@@ -127,19 +129,17 @@ def render_plan_text(plan: dict[str, Any], lang: str = "zh", kb: KnowledgeBase |
             saving = _savings(rec, lang)
             if saving:
                 lines.append(("       年节约：" if zh else "       saves/a: ") + saving)
-            if rec.get("money") and rec["money"].get("central"):
-                lines.append(("       年效益：" if zh else "       worth/a: ") + f"{_num(rec['money']['central'])} CNY")
-            if rec.get("investment"):
-                inv = rec["investment"]
-                lines.append(
-                    ("       投资：" if zh else "       investment: ")
-                    + f"{_num(inv['low'])}–{_num(inv['high'])} CNY"
-                    + (
-                        f"; {'回收期' if zh else 'payback'} {rec['payback_years']['central']} a"
-                        if rec["payback_years"]
-                        else ""
-                    )
+            if rec.get("money"):
+                lines.append(("       年效益：" if zh else "       worth/a: ") + money_text(rec["money"], lang))
+            lines.append(
+                ("       投资：" if zh else "       investment: ")
+                + investment_text(rec.get("investment"), lang)
+                + (
+                    f"; {'回收期' if zh else 'payback'} {payback_text(rec['payback_years'], lang)}"
+                    if rec.get("payback_years")
+                    else ""
                 )
+            )
             lines.append(
                 ("       优先级构成：" if zh else "       priority parts: ")
                 + ", ".join(f"{k} {v}" for k, v in pr.get("parts", {}).items())

@@ -40,6 +40,8 @@ Resource = Literal[
     "copper_recovered_kg",
     "waste_to_disposal_t",
     "copper_discharged_kg",
+    "wastewater_discharged_m3",
+    "copper_to_recycler_kg",
 ]
 
 Pool = Literal[
@@ -47,6 +49,7 @@ Pool = Literal[
     "cooling_water",
     "fresh_water",
     "wastewater",
+    "treated_effluent",
     "electricity",
     "wastewater_plant_electricity",
     "cod_load",
@@ -67,10 +70,12 @@ class BenefitModel(Strict):
       water of those steps, drained), fresh_water / wastewater / electricity (plant),
       wastewater_plant_electricity (the treatment plant's metered electricity), cod_load (the raw wastewater's COD
       allocated to the steps), chemicals (of ``chemical_categories``), stream (tonnage of ``streams``, hazardous
-      waste); ``reused_as_fresh_water``: the water saved from the wastewater pool is reused and replaces fresh water;
+      waste), treated_effluent (the wastewater discharged, treated and reused in place of fresh water: it saves fresh
+      water and discharge, not the wastewater generated);
     - ``diversion``: ``fraction`` (%) of the reported tonnage of ``streams`` that now goes to landfill or
       incineration is sent to recycling or recovery instead (waste to disposal avoided); with ``copper_recovery``
-      the copper it contains (stream ``properties``) is recovered;
+      the copper it contains (stream ``properties``) goes to a recycler (``copper_to_recycler_kg``: recovered
+      off site, so not valued at the copper price);
     - ``rinse_layout``: the rinse of each step re-built as ``target_layout`` with ``target_stages`` stages (absent:
       the line's present number of tanks, re-piped), by the
       dilution relation at ``dilution_ratio`` r = Cp/Cn: single rinse Q/K = r - 1; n separately fed tanks
@@ -103,7 +108,11 @@ class BenefitModel(Strict):
         "per_output",
     ]
     pool: Pool | None = None
-    reused_as_fresh_water: bool = False
+    mechanism: str | None = Field(
+        default=None,
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="options sharing a mechanism claim one saving: in a plan it counts once (the largest claim)",
+    )
     resource: Resource | None = None
     fraction: Range | None = None
     chemical_categories: list[str] = Field(default_factory=list)

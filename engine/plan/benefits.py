@@ -33,6 +33,8 @@ UNITS = {
     "copper_recovered_kg": "kg",
     "waste_to_disposal_t": "t",
     "copper_discharged_kg": "kg",
+    "wastewater_discharged_m3": "m3",
+    "copper_to_recycler_kg": "kg",
 }
 
 Triple = tuple[Decimal, Decimal, Decimal]
@@ -41,12 +43,14 @@ Triple = tuple[Decimal, Decimal, Decimal]
 @dataclass(frozen=True)
 class Part:
     """One amount taken from one pool: ``pool`` names it (``plant``, ``rinse:<step>``, ``stream:<id>`` ...) and
-    ``size`` is what the pool holds (None for a plant-wide pool, whose ceiling is the plant total)."""
+    ``size`` is what the pool holds (None for a plant-wide pool, whose ceiling is the plant total); ``mechanism``
+    groups options that claim the same saving (it counts once in a plan)."""
 
     resource: str
     pool: str
     amount: Triple
     size: Decimal | None
+    mechanism: str | None = None
 
 
 @dataclass
@@ -58,6 +62,7 @@ class Savings:
     questions: list[str] = field(default_factory=list)  # manual questions whose answers would quantify it
     claim: bool = False
     assumption: bool = False
+    mechanism: str | None = None
 
     @property
     def amounts(self) -> dict[str, Triple]:
@@ -74,7 +79,7 @@ class Savings:
             values = [min(v, size) for v in values]
         if all(v == 0 for v in values):
             return
-        self.parts.append(Part(resource, pool, (values[0], values[1], values[2]), size))
+        self.parts.append(Part(resource, pool, (values[0], values[1], values[2]), size, self.mechanism))
 
     def param(self, name: str, rng: Range) -> Triple:
         if all(p["name"] != name for p in self.parameters):
@@ -158,9 +163,19 @@ def _pool_fraction(pools: Pools, option: Option, model: BenefitModel, steps: lis
         if model.pool == "fresh_water" and pools.wastewater is not None:
             out.add("wastewater_m3", PLANT, saved, pools.wastewater)
             out.assumptions.append("the fresh water saved is also wastewater not generated")
-        if model.pool == "wastewater" and model.reused_as_fresh_water and pools.fresh_water is not None:
+    elif model.pool == "treated_effluent":
+        total = pools.discharged
+        if total is None:
+            out.need(f"years[{yi}].wastewater.discharged")
+            return
+        saved = _scale((total, total, total), f)
+        out.add("wastewater_discharged_m3", PLANT, saved, total)
+        if pools.fresh_water is not None:
             out.add("fresh_water_m3", PLANT, saved, pools.fresh_water)
-            out.assumptions.append("the water recovered from the wastewater is reused and replaces fresh water")
+        out.assumptions.append(
+            "the treated effluent recovered replaces fresh water and is not discharged; the wastewater generated "
+            "by production is unchanged"
+        )
     elif model.pool == "wastewater_plant_electricity":
         node = pools.year.resources.electricity_wastewater_plant
         total = node.canonical() if node is not None else None
@@ -354,7 +369,7 @@ def _diversion(pools: Pools, model: BenefitModel, out: Savings) -> None:
             contained = _copper_contained(pools, [sid], disposed, out)
             if contained is not None:
                 rec = out.param("copper_recovery", model.copper_recovery)
-                out.add("copper_recovered_kg", f"copper:disposal:{sid}", _scale(contained, rec), contained[2])
+                out.add("copper_to_recycler_kg", f"copper:disposal:{sid}", _scale(contained, rec), contained[2])
     if out.parts:
         out.assumptions.append("only the tonnage now sent to landfill or incineration counts as diverted")
 
@@ -409,7 +424,7 @@ def estimate(kb: KnowledgeBase, si: SelfInspection, year: YearData, option: Opti
     if model is None:
         return None
     pools = Pools.of(kb, si, year)
-    out = Savings()
+    out = Savings(mechanism=model.mechanism)
     if model.kind == "pool_fraction":
         _pool_fraction(pools, option, model, steps, out)
     elif model.kind == "rinse_layout":

@@ -3,7 +3,9 @@ it left in the same pool, so that no combination saves more than a pool holds or
 
 An option's own estimate (``Savings``) is its effect alone, against the whole pool; its share in the plan is
 ``fraction of the pool it saves alone`` x ``what remains of the pool``. Plant-wide fractions act on what remains
-of the plant total. Resources an option consumes (negative amounts) are added back to what remains.
+of the plant total. Resources an option consumes (negative amounts) are added back to what remains. Options of
+one ``mechanism`` (e.g. three kinds of metering) claim the same saving: in the plan only what exceeds the largest
+claim so far counts.
 """
 
 from __future__ import annotations
@@ -33,8 +35,18 @@ def _take(
     base: Decimal | None,
     pool_left: dict[tuple[str, str], list[Decimal]],
     total_left: dict[str, list[Decimal]],
+    claimed: dict[tuple[str, str, str], list[Decimal]],
 ) -> Decimal:
     amount = part.amount[i]
+    if part.mechanism is not None and amount > 0:
+        # options of one mechanism claim the same saving: only what exceeds the largest claim so far counts
+        key = (part.resource, part.pool, part.mechanism)
+        done = claimed.setdefault(key, [Decimal(0)] * 3)
+        extra = max(amount - done[i], Decimal(0))
+        done[i] = max(done[i], amount)
+        amount = extra
+        if amount == 0:
+            return Decimal(0)
     if amount < 0:
         if part.resource in total_left:
             total_left[part.resource][i] -= amount
@@ -58,6 +70,7 @@ def combine(pools: Pools, savings: list[Savings | None]) -> Combined:
     out = Combined()
     pool_left: dict[tuple[str, str], list[Decimal]] = {}
     total_left: dict[str, list[Decimal]] = {}
+    claimed: dict[tuple[str, str, str], list[Decimal]] = {}
     resources = sorted({p.resource for s in savings if s is not None for p in s.parts})
     for res in resources:
         base = pools.total(res)
@@ -67,7 +80,7 @@ def combine(pools: Pools, savings: list[Savings | None]) -> Combined:
     for s in savings:
         mine: dict[str, list[Decimal]] = {}
         for part in s.parts if s is not None else []:
-            got = [_take(part, i, out.bases.get(part.resource), pool_left, total_left) for i in range(3)]
+            got = [_take(part, i, out.bases.get(part.resource), pool_left, total_left, claimed) for i in range(3)]
             acc = mine.setdefault(part.resource, [Decimal(0)] * 3)
             for i in range(3):
                 acc[i] += got[i]

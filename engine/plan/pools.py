@@ -70,6 +70,13 @@ class Pools:
         return self.year.wastewater.generated.canonical()
 
     @property
+    def discharged(self) -> Decimal | None:
+        """Wastewater discharged (the treated effluent), else the wastewater generated."""
+        node = self.year.wastewater.discharged
+        value = node.canonical() if node is not None else None
+        return value if value is not None else self.wastewater
+
+    @property
     def electricity(self) -> Decimal | None:
         return self.year.resources.electricity.canonical()
 
@@ -90,6 +97,8 @@ class Pools:
             return self.raw_load("cu")
         if resource == "cod_in_wastewater_kg":
             return self.raw_load("cod")
+        if resource == "wastewater_discharged_m3":
+            return self.discharged
         if resource == "copper_discharged_kg":
             found = self.discharged_load("cu")
             return found[0] if found else None

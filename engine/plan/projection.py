@@ -89,7 +89,10 @@ def project(
     for part in y["resources"].get("electricity_by_workshop", []):
         _scale(part, electricity)
     _scale(y["wastewater"]["generated"], wastewater)
-    _scale(y["wastewater"].get("discharged"), wastewater)
+    discharged = cur.wastewater.discharged.canonical() if cur.wastewater.discharged is not None else None
+    # less generated means less discharged; treated effluent reused instead of discharged comes on top
+    left_discharged = wastewater * _left(discharged, saved.get("wastewater_discharged_m3"))
+    _scale(y["wastewater"].get("discharged"), left_discharged)
     for product in y["products"]:
         _scale(product.get("fresh_water"), water)
         _scale(product.get("electricity"), electricity)
