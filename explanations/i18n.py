@@ -28,6 +28,7 @@ RESOURCES: dict[str, dict[str, str]] = {
         "copper_discharged_kg": "外排废水中的铜",
         "wastewater_discharged_m3": "外排废水",
         "copper_to_recycler_kg": "交回收单位的铜",
+        "ccl_m2": "覆铜板",
         "co2_t": "二氧化碳",
     },
     "en": {
@@ -43,6 +44,7 @@ RESOURCES: dict[str, dict[str, str]] = {
         "copper_discharged_kg": "copper discharged",
         "wastewater_discharged_m3": "wastewater discharged",
         "copper_to_recycler_kg": "copper sent to recyclers",
+        "ccl_m2": "copper-clad laminate",
         "co2_t": "CO2",
     },
 }

@@ -42,6 +42,7 @@ Resource = Literal[
     "copper_discharged_kg",
     "wastewater_discharged_m3",
     "copper_to_recycler_kg",
+    "ccl_m2",
 ]
 
 Pool = Literal[
@@ -53,6 +54,8 @@ Pool = Literal[
     "electricity",
     "wastewater_plant_electricity",
     "cod_load",
+    "copper_load",
+    "ccl",
     "chemicals",
     "stream",
 ]
@@ -69,7 +72,9 @@ class BenefitModel(Strict):
       recommended for; the rinse water of a line also leaves as wastewater), cooling_water (once-through cooling
       water of those steps, drained), fresh_water / wastewater / electricity (plant),
       wastewater_plant_electricity (the treatment plant's metered electricity), cod_load (the raw wastewater's COD
-      allocated to the steps), chemicals (of ``chemical_categories``), stream (tonnage of ``streams``, hazardous
+      allocated to the steps), copper_load (the raw wastewater's copper allocated to the steps, recovered on site as
+      metal: less copper in the wastewater and as much copper recovered), ccl (copper-clad laminate put into
+      production, m²), chemicals (of ``chemical_categories``), stream (tonnage of ``streams``, hazardous
       waste), treated_effluent (the wastewater discharged, treated and reused in place of fresh water: it saves fresh
       water and discharge, not the wastewater generated);
     - ``diversion``: ``fraction`` (%) of the reported tonnage of ``streams`` that now goes to landfill or

@@ -35,6 +35,7 @@ UNITS = {
     "copper_discharged_kg": "kg",
     "wastewater_discharged_m3": "m3",
     "copper_to_recycler_kg": "kg",
+    "ccl_m2": "m2",
 }
 
 Triple = tuple[Decimal, Decimal, Decimal]
@@ -183,6 +184,28 @@ def _pool_fraction(pools: Pools, option: Option, model: BenefitModel, steps: lis
             out.need(f"years[{yi}].resources.electricity_wastewater_plant")
             return
         out.add("electricity_kwh", "wastewater_plant", _scale((total, total, total), f), total)
+    elif model.pool == "copper_load":
+        cu = pools.raw_load("cu")
+        if cu is None:
+            out.need(f"years[{yi}].wastewater.outlets[before_treatment].concentrations.cu")
+            return
+        targets = _targets(pools, option, steps)
+        share = cu * len(targets) / len(pools.wet) if pools.wet and targets else cu
+        pool = "cu:" + "+".join(targets)
+        recovered = _scale((share, share, share), f)
+        out.add("copper_in_wastewater_kg", pool, recovered, share)
+        out.add("copper_recovered_kg", "copper:" + pool, recovered, share)
+        out.assumptions.append(
+            f"copper of the steps concerned taken as {len(targets)}/{len(pools.wet) or 1} of the raw wastewater's "
+            "copper (equal share of the wet lines run); what is recovered as metal no longer reaches the wastewater"
+        )
+    elif model.pool == "ccl":
+        ccl_node = pools.year.resources.ccl_input
+        total = ccl_node.canonical() if ccl_node is not None else None
+        if total is None:
+            out.need(f"years[{yi}].resources.ccl_input")
+            return
+        out.add("ccl_m2", PLANT, _scale((total, total, total), f), total)
     elif model.pool == "cod_load":
         cod = pools.raw_load("cod")
         if cod is None:

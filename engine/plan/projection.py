@@ -86,6 +86,11 @@ def project(
     for part in y["resources"].get("fresh_water_by_workshop", []):
         _scale(part, water)
     _scale(y["resources"]["electricity"], electricity)
+    ccl = cur.resources.ccl_input.canonical() if cur.resources.ccl_input is not None else None
+    ccl_left = _left(ccl, saved.get("ccl_m2"))
+    _scale(y["resources"].get("ccl_input"), ccl_left)
+    for product in y["products"]:
+        _scale(product.get("ccl_input"), ccl_left)
     for part in y["resources"].get("electricity_by_workshop", []):
         _scale(part, electricity)
     _scale(y["wastewater"]["generated"], wastewater)
