@@ -96,6 +96,9 @@ class BenefitModel(Strict):
     - ``equipment_power``: ``fraction`` (%) of the electricity of equipment whose rated power (kW) and annual
       running hours the enterprise answers (``power_question``, ``hours_question``: step-scoped questions are read
       on the steps the option is recommended for, enterprise-scoped ones once);
+    - ``copper_reuse``: copper recovered on site (the year's ``copper_recovered``, else the copper contained in the
+      wastes recovered on site) replaces ``fraction`` (%) of the copper bought as ``chemical_categories`` (anodes),
+      never more than was bought;
     - ``effluent_endpoint``: the discharged ``pollutant`` brought down to the concentration ``endpoint`` (mg/L) a
       measured case reached: mass removed = (monitored discharge concentration - endpoint) x volume discharged;
     - ``per_output``: ``saving`` per m² of the output of the board types that pass the steps, for ``resource``.
@@ -109,6 +112,7 @@ class BenefitModel(Strict):
         "sludge_drying",
         "equipment_power",
         "diversion",
+        "copper_reuse",
         "effluent_endpoint",
         "per_output",
     ]
@@ -145,6 +149,7 @@ class BenefitModel(Strict):
             "rinse_layout": ("dilution_ratio", "target_layout"),
             "diversion": ("streams", "fraction"),
             "effluent_endpoint": ("pollutant", "endpoint"),
+            "copper_reuse": ("chemical_categories", "fraction"),
             "dragout_reduction": ("reduction",),
             "stream_recovery": ("streams",),
             "sludge_drying": ("streams", "moisture_before", "moisture_after"),

@@ -42,6 +42,11 @@ class PlanPolicy(Strict):
     no_low_cost_points: int = Field(ge=0)
     payback_points: list[PaybackPoints]
     money_points: list[MoneyPoints] = Field(default_factory=list, description="by quantified net money saved per year")
+    no_low_cost_max_investment: float | None = Field(
+        default=None,
+        ge=0,
+        description="CNY: an option whose known investment is above this is medium/high-cost, whatever its catalogue",
+    )
     priority_source: str
     priority_grade: Grade
     focus_factors: list[FocusFactor] = Field(min_length=1)

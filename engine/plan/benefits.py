@@ -397,6 +397,42 @@ def _diversion(pools: Pools, model: BenefitModel, out: Savings) -> None:
         out.assumptions.append("only the tonnage now sent to landfill or incineration counts as diverted")
 
 
+def _copper_reuse(pools: Pools, model: BenefitModel, out: Savings) -> None:
+    assert model.fraction is not None
+    kb, yi = pools.kb, pools.yi
+    bought = pools.chemicals(model.chemical_categories)
+    if bought is None:
+        out.need(f"years[{yi}].resources.chemicals[category in {model.chemical_categories}].quantity")
+        return
+    reported = pools.year.copper_recovered.canonical() if pools.year.copper_recovered is not None else None
+    if reported is not None:
+        cu_t: Triple = (reported, reported, reported)
+        out.assumptions.append("copper recovered on site: the year's own copper_recovered")
+    else:
+        onsite = {d.id for d in kb.destinations.values() if d.kind == "onsite_recovery"}
+        streams = sorted({w.stream for w in pools.year.wastes if w.destination in onsite})
+        totals = [Decimal(0)] * 3
+        for sid in streams:
+            tonnage = pools.stream([sid])
+            own = pools.stream_copper([sid])
+            kg = (own * 1000,) * 3 if own is not None else None
+            if kg is None and tonnage is not None:
+                kg = _copper_contained(pools, [sid], tonnage, out)
+            if kg is None:
+                continue
+            totals = [t + k / 1000 for t, k in zip(totals, kg, strict=True)]
+        if not any(totals):
+            out.need(f"years[{yi}].copper_recovered")
+            return
+        cu_t = (totals[0], totals[1], totals[2])
+        out.assumptions.append(
+            "copper recovered on site: the copper contained in the wastes the plant recovers on site"
+        )
+    f = out.param("fraction", model.fraction)
+    saved = tuple(min(c, bought) * x / 100 for c, x in zip(cu_t, f, strict=True))
+    out.add("chemicals_t", "chemicals:" + "+".join(model.chemical_categories), (saved[0], saved[1], saved[2]), bought)
+
+
 def _effluent_endpoint(pools: Pools, model: BenefitModel, out: Savings) -> None:
     assert model.pollutant is not None and model.endpoint is not None
     base = pools.discharged_load(model.pollutant)
@@ -462,6 +498,8 @@ def estimate(kb: KnowledgeBase, si: SelfInspection, year: YearData, option: Opti
         _equipment_power(pools, option, model, steps, out)
     elif model.kind == "diversion":
         _diversion(pools, model, out)
+    elif model.kind == "copper_reuse":
+        _copper_reuse(pools, model, out)
     elif model.kind == "effluent_endpoint":
         _effluent_endpoint(pools, model, out)
     elif model.kind == "per_output":

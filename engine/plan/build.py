@@ -70,6 +70,16 @@ def _co2(kb: KnowledgeBase, si: SelfInspection, year: int, amounts: dict[str, Tr
     }
 
 
+def _class_by_investment(kb: KnowledgeBase, rec: Rec) -> str | None:
+    """The cost class the known investment implies (the policy's line), where it differs from the catalogue's."""
+    policy = next(iter(sorted(kb.plan_policies.items())))[1] if kb.plan_policies else None
+    central = rec.investment.get("central") if rec.investment else None
+    if policy is None or policy.no_low_cost_max_investment is None or central is None:
+        return None
+    implied = "medium_high" if central > policy.no_low_cost_max_investment else "no_low"
+    return implied if implied != rec.option.cost_class else None
+
+
 def _collect(
     kb: KnowledgeBase, inf: InferenceResult, recommendations: list[dict[str, Any]]
 ) -> tuple[dict[str, Rec], list[dict[str, Any]]]:
@@ -118,6 +128,7 @@ def _evaluate_options(
         rec.money = valuation(rec.savings, price_list, fees, rec.opex) if amounts else None
         rec.co2 = _co2(kb, si, ev.year, amounts)
         rec.investment = investment(si, pools, rec.option, rec.steps)
+        rec.cost_class_by_investment = _class_by_investment(kb, rec)
         rec.payback = payback(rec.investment, rec.money)
         rec.priority = priority(kb, rec, ev, blocking, limiting)
 
@@ -233,7 +244,8 @@ def _rec_json(rec: Rec, in_plan: dict[str, Triple]) -> dict[str, Any]:
         "name": {"zh": opt.name.zh, "en": opt.name.en},
         "category": opt.category,
         "steps": rec.steps,
-        "cost_class": opt.cost_class,
+        "cost_class": rec.cost_class,
+        "cost_class_basis": "investment" if rec.cost_class_by_investment else "catalogue",
         "quantified": quantified,
         "savings": savings,
         "savings_in_plan": {r: _amount_json(t, r) for r, t in sorted(in_plan.items())},
@@ -330,7 +342,7 @@ def build_plan(
     price_list = prices(kb, si)
     ordered, resolution, questions = _recommended(kb, si, ev, inf, price_list)
     recs = {r.option.id: r for r in ordered}
-    no_low = [r for r in ordered if r.option.cost_class == "no_low"]
+    no_low = [r for r in ordered if r.cost_class == "no_low"]
     pools = Pools.of(kb, si, si.year(ev.year))
     combined = combine(pools, [r.savings for r in ordered])
     combined_low = combine(pools, [r.savings for r in no_low])
@@ -351,8 +363,8 @@ def build_plan(
         "recommendations": [_rec_json(r, p) for r, p in zip(ordered, combined.in_plan, strict=True)],
         "questions_to_ask": questions,
         "groups": {
-            "no_low_cost": [r.option.id for r in ordered if r.option.cost_class == "no_low"],
-            "medium_high_cost": [r.option.id for r in ordered if r.option.cost_class == "medium_high"],
+            "no_low_cost": [r.option.id for r in ordered if r.cost_class == "no_low"],
+            "medium_high_cost": [r.option.id for r in ordered if r.cost_class == "medium_high"],
         },
         "resolution": resolution,
         "totals": _totals(kb, si, ev.year, ordered, combined, price_list),

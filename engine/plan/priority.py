@@ -125,7 +125,7 @@ def priority(
     )
     compliance = any(f.get("finding") in COMPLIANCE_FINDINGS for f in rec.findings)
     parts["compliance"] = policy.compliance_points if compliance else 0
-    parts["no_low_cost"] = policy.no_low_cost_points if rec.option.cost_class == "no_low" else 0
+    parts["no_low_cost"] = policy.no_low_cost_points if rec.cost_class == "no_low" else 0
     payback_points = 0
     if rec.payback is not None and rec.payback.get("central") is not None:
         for bucket in sorted(policy.payback_points, key=lambda b: b.max_years):

@@ -31,6 +31,13 @@ class Rec:
     opex: dict[str, Any] | None = None
     co2: dict[str, Any] | None = None  # t/a avoided through the electricity saved (negative: added)
 
+    cost_class_by_investment: str | None = None  # the class the known investment implies, where it differs
+
+    @property
+    def cost_class(self) -> str:
+        """no_low or medium_high: the catalogue's class, unless the known investment says otherwise."""
+        return self.cost_class_by_investment or self.option.cost_class
+
     # Read-only views the ranking and the shortlist use (the figures themselves are computed in build/benefits).
     def money_central(self) -> float | None:
         """Central net money saved per year (CNY/a), or None when not quantified (nothing priced is not 0)."""
