@@ -29,6 +29,7 @@ RESOURCES: dict[str, dict[str, str]] = {
         "wastewater_discharged_m3": "外排废水",
         "copper_to_recycler_kg": "交回收单位的铜",
         "ccl_m2": "覆铜板",
+        "cyanide_in_wastewater_kg": "废水中氰化物",
         "co2_t": "二氧化碳",
     },
     "en": {
@@ -45,6 +46,7 @@ RESOURCES: dict[str, dict[str, str]] = {
         "wastewater_discharged_m3": "wastewater discharged",
         "copper_to_recycler_kg": "copper sent to recyclers",
         "ccl_m2": "copper-clad laminate",
+        "cyanide_in_wastewater_kg": "cyanide in wastewater",
         "co2_t": "CO2",
     },
 }

@@ -106,6 +106,12 @@ def check_options(kb: KnowledgeBase) -> list[KbIssue]:
                 if rng.unit == "%" and not (rng.low >= 0 and rng.high <= 100):
                     add(name, "a percentage range must lie within 0-100")
         if opt.benefit is not None:
+            for qid, value in opt.benefit.applies_if.items():
+                q = kb.questions.get(qid)
+                if q is None or q.scope != "enterprise":
+                    add(f"benefit.applies_if.{qid}", f"{qid!r} is not an enterprise question")
+                elif not _answer_ok(q, value):
+                    add(f"benefit.applies_if.{qid}", f"{value!r} is not an answer {qid!r} can take")
             for name in ("power_question", "hours_question"):
                 qid = getattr(opt.benefit, name)
                 if qid is not None:

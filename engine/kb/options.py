@@ -43,6 +43,7 @@ Resource = Literal[
     "wastewater_discharged_m3",
     "copper_to_recycler_kg",
     "ccl_m2",
+    "cyanide_in_wastewater_kg",
 ]
 
 Pool = Literal[
@@ -55,6 +56,7 @@ Pool = Literal[
     "wastewater_plant_electricity",
     "cod_load",
     "copper_load",
+    "cyanide_load",
     "ccl",
     "chemicals",
     "stream",
@@ -63,6 +65,9 @@ Pool = Literal[
 
 class BenefitModel(Strict):
     """How the option's annual effect is estimated from the enterprise's own data (engine/plan/benefits.py).
+
+    ``applies_if``: enterprise answers under which the figures hold (otherwise the plan asks for them);
+    ``mechanism``: options sharing one claim the same saving, which counts once in a plan.
 
     Every model takes its base from a *pool* of the plant's quantities (engine/plan/pools.py) and never saves
     more than the pool holds; the plan combines options on the same pool sequentially, on what remains.
@@ -74,9 +79,9 @@ class BenefitModel(Strict):
       wastewater_plant_electricity (the treatment plant's metered electricity), cod_load (the raw wastewater's COD
       allocated to the steps), copper_load (the raw wastewater's copper allocated to the steps, recovered on site as
       metal: less copper in the wastewater and as much copper recovered), ccl (copper-clad laminate put into
-      production, m²), chemicals (of ``chemical_categories``), stream (tonnage of ``streams``, hazardous
-      waste), treated_effluent (the wastewater discharged, treated and reused in place of fresh water: it saves fresh
-      water and discharge, not the wastewater generated);
+      production, m²), cyanide_load (the raw wastewater's cyanide), chemicals (of ``chemical_categories``), stream
+      (tonnage of ``streams``, hazardous waste), treated_effluent (the wastewater discharged, treated and reused in
+      place of fresh water: it saves fresh water and discharge, not the wastewater generated);
     - ``diversion``: ``fraction`` (%) of the reported tonnage of ``streams`` that now goes to landfill or
       incineration is sent to recycling or recovery instead (waste to disposal avoided); with ``copper_recovery``
       the copper it contains (stream ``properties``) goes to a recycler (``copper_to_recycler_kg``: recovered
@@ -117,6 +122,10 @@ class BenefitModel(Strict):
         "per_output",
     ]
     pool: Pool | None = None
+    applies_if: dict[str, Any] = Field(
+        default_factory=dict,
+        description="enterprise answers under which the model's figures hold; otherwise it asks for them",
+    )
     mechanism: str | None = Field(
         default=None,
         pattern=r"^[a-z][a-z0-9_]*$",

@@ -36,6 +36,7 @@ UNITS = {
     "wastewater_discharged_m3": "m3",
     "copper_to_recycler_kg": "kg",
     "ccl_m2": "m2",
+    "cyanide_in_wastewater_kg": "kg",
 }
 
 Triple = tuple[Decimal, Decimal, Decimal]
@@ -199,6 +200,12 @@ def _pool_fraction(pools: Pools, option: Option, model: BenefitModel, steps: lis
             f"copper of the steps concerned taken as {len(targets)}/{len(pools.wet) or 1} of the raw wastewater's "
             "copper (equal share of the wet lines run); what is recovered as metal no longer reaches the wastewater"
         )
+    elif model.pool == "cyanide_load":
+        cn = pools.raw_load("cn")
+        if cn is None:
+            out.need(f"years[{yi}].wastewater.outlets[before_treatment].concentrations.cn")
+            return
+        out.add("cyanide_in_wastewater_kg", "cn", _scale((cn, cn, cn), f), cn)
     elif model.pool == "ccl":
         ccl_node = pools.year.resources.ccl_input
         total = ccl_node.canonical() if ccl_node is not None else None
@@ -484,6 +491,11 @@ def estimate(kb: KnowledgeBase, si: SelfInspection, year: YearData, option: Opti
         return None
     pools = Pools.of(kb, si, year)
     out = Savings(mechanism=model.mechanism)
+    unmet = {q: v for q, v in model.applies_if.items() if si.answers.get(q) != v}
+    if unmet:
+        for qid, value in sorted(unmet.items()):
+            out.need(f"answers.{qid} = {value!r} (the model's figures hold only then)", qid)
+        return out
     if model.kind == "pool_fraction":
         _pool_fraction(pools, option, model, steps, out)
     elif model.kind == "rinse_layout":

@@ -21,6 +21,11 @@ _GAP = {
     "zh": "投资未知：请向设备供应商询价，并在自查表 investment_quotes 中填报报价",
     "en": "investment unknown: ask a supplier for a quote and enter it under investment_quotes",
 }
+_GAP_MANAGEMENT = {
+    "zh": "管理措施，无需购置设备；如有费用（培训、软件、咨询），请在自查表 investment_quotes 中填报",
+    "en": "a management measure with no equipment to buy; enter any cost (training, software, advice) under "
+    "investment_quotes",
+}
 
 
 def _j(value: Decimal | None, places: int = 0) -> float | None:
@@ -72,7 +77,9 @@ def investment(si: SelfInspection, pools: Pools, option: Option, steps: list[str
             "central": None,
             "high": None,
             "unit": "CNY",
-            "note": {"zh": note.zh, "en": note.en} if note else dict(_GAP),
+            "note": {"zh": note.zh, "en": note.en}
+            if note
+            else dict(_GAP_MANAGEMENT if option.category == "management" else _GAP),
         }
     low, high = d(inv.low), d(inv.high)
     central = (low + high) / 2

@@ -97,6 +97,8 @@ class Pools:
             return self.raw_load("cu")
         if resource == "cod_in_wastewater_kg":
             return self.raw_load("cod")
+        if resource == "cyanide_in_wastewater_kg":
+            return self.raw_load("cn")
         if resource == "ccl_m2":
             node = self.year.resources.ccl_input
             return node.canonical() if node is not None else None

@@ -36,9 +36,10 @@ def _consumes(kind: str | None, resource: str) -> bool:
     return resource in ("electricity_kwh", "co2_t") and kind == "stream_recovery"
 
 
-def _check(si: SelfInspection) -> dict[str, Any]:
-    plan = build_plan(KB, si, graph=GRAPH)
-    ids = {r["option_id"] for r in plan["recommendations"]}
+def assert_quantities(plan: dict[str, Any]) -> None:
+    """The plan's quantities keep the balances: negative amounts only for what an option consumes, an option's
+    share in the plan never above its effect alone, no total above the plant's base, no projected quantity below
+    zero, and no indicator made worse except through consumed electricity."""
     consumes = False
     for rec in plan["recommendations"]:
         kind = (rec["savings_model"] or {}).get("kind")
@@ -47,14 +48,13 @@ def _check(si: SelfInspection) -> dict[str, Any]:
                 if key in value and value[key] is not None and value[key] < 0:
                     assert _consumes(kind, resource), (rec["option_id"], resource, value)
                     consumes = True
+        for resource, share in rec["savings_in_plan"].items():
+            alone = rec["savings"][resource]["central"]
+            assert abs(share["central"]) <= abs(alone) * 1.0001 + 1e-9, (rec["option_id"], resource, share, alone)
     for resource, total in plan["totals"].items():
         if isinstance(total, dict) and total.get("base") is not None:
             assert total["central"] <= total["base"] * 1.0001, (resource, total)
             assert total["high"] <= total["base"] * 1.0001, (resource, total)
-        option = KB.options[rec["option_id"]]
-        assert not set(option.conflicts) & ids, f"{option.id} conflicts with {set(option.conflicts) & ids}"
-        assert set(option.prerequisites) <= ids, f"{option.id} lacks {set(option.prerequisites) - ids}"
-        assert all(b in plan["trace"] for b in rec["because"])
     before = {i["key"]: i for i in plan["evaluation"]["indicators"]}
     for inst in plan["projected"]["indicators"]:
         if inst.get("value") is not None and inst.get("unit") not in ("level", "%"):
@@ -62,6 +62,17 @@ def _check(si: SelfInspection) -> dict[str, Any]:
         old = before.get(inst["key"])
         if old and old["level"] in RANK and inst["level"] in RANK and RANK[inst["level"]] > RANK[old["level"]]:
             assert consumes and inst["id"] in ENERGY_INDICATORS, f"the plan worsens {inst['key']}"
+
+
+def _check(si: SelfInspection) -> dict[str, Any]:
+    plan = build_plan(KB, si, graph=GRAPH)
+    ids = {r["option_id"] for r in plan["recommendations"]}
+    for rec in plan["recommendations"]:
+        option = KB.options[rec["option_id"]]
+        assert not set(option.conflicts) & ids, f"{option.id} conflicts with {set(option.conflicts) & ids}"
+        assert set(option.prerequisites) <= ids, f"{option.id} lacks {set(option.prerequisites) - ids}"
+        assert all(b in plan["trace"] for b in rec["because"])
+    assert_quantities(plan)
     return plan
 
 

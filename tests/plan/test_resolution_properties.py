@@ -1,7 +1,8 @@
-"""Properties of resolution on 500 generated self-inspections (the inference generator: a bundled example as the
-skeleton, every answer redrawn or unknown, quantities rescaled): no plan holds two conflicting options, none holds
-an option the answers say is already in place (or whose status is unknown), none an option on a line it does not
-fit, and the shortlist consists of recommended options."""
+"""Properties of resolution and quantities on 500 generated self-inspections (the inference generator: a bundled
+example as the skeleton, every answer redrawn or unknown, quantities rescaled): no plan holds two conflicting
+options, none holds an option the answers say is already in place (or whose status is unknown), none an option on
+a line it does not fit, the shortlist consists of recommended options; and the quantities keep their balances
+(no saving above its base, no projected quantity negative: tests/plan/test_plan_properties.assert_quantities)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from engine.plan.build import build_plan
 from engine.plan.screen import effect_status, in_place
 from engine.plan.shortlist import MAX_KEY, MIN_KEY
 from tests.inference.strategies import self_inspections
+from tests.plan.test_plan_properties import assert_quantities
 
 KB = load_kb(DEFAULT_KB_PATH)
 GRAPH = build_graph(KB)
@@ -30,7 +32,7 @@ CASES = 500
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(data=self_inspections(KB))
-def test_generated_plans_hold_no_conflict_and_nothing_in_place(data: dict[str, Any]) -> None:
+def test_generated_plans_hold_no_conflict_nothing_in_place_and_keep_balances(data: dict[str, Any]) -> None:
     si = parse_self_inspection(KB, data).inspection
     plan = build_plan(KB, si, graph=GRAPH)
     year = plan["year"]
@@ -62,3 +64,4 @@ def test_generated_plans_hold_no_conflict_and_nothing_in_place(data: dict[str, A
     assert len(key) >= min(MIN_KEY, len(recs))
     for row in plan["questions_to_ask"]:
         assert row["question"] in KB.questions and row["text"]["zh"] and row["text"]["en"]
+    assert_quantities(plan)
