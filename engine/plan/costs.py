@@ -56,7 +56,8 @@ def investment(si: SelfInspection, pools: Pools, option: Option, steps: list[str
     """The investment of an option for this plant, always with its status: quote, range or gap."""
     quote = next((q for q in si.investment_quotes if q.option == option.id), None)
     if quote is not None:
-        amount = quote.amount.canonical()
+        canonical = quote.amount.canonical()  # 10^4 CNY
+        amount = canonical * 10000 if canonical is not None else None
         if amount is not None:
             return {
                 "status": "quote",
