@@ -58,6 +58,7 @@ Pool = Literal[
     "copper_load",
     "cyanide_load",
     "ccl",
+    "answered",
     "chemicals",
     "stream",
 ]
@@ -79,7 +80,8 @@ class BenefitModel(Strict):
       wastewater_plant_electricity (the treatment plant's metered electricity), cod_load (the raw wastewater's COD
       allocated to the steps), copper_load (the raw wastewater's copper allocated to the steps, recovered on site as
       metal: less copper in the wastewater and as much copper recovered), ccl (copper-clad laminate put into
-      production, m²), cyanide_load (the raw wastewater's cyanide), chemicals (of ``chemical_categories``), stream
+      production, m²), cyanide_load (the raw wastewater's cyanide), answered (a quantity the enterprise answers,
+      ``base_question``, saving ``resource``), chemicals (of ``chemical_categories``), stream
       (tonnage of ``streams``, hazardous waste), treated_effluent (the wastewater discharged, treated and reused in
       place of fresh water: it saves fresh water and discharge, not the wastewater generated);
     - ``diversion``: ``fraction`` (%) of the reported tonnage of ``streams`` that now goes to landfill or
@@ -145,6 +147,7 @@ class BenefitModel(Strict):
     electricity_per_kg_copper: Range | None = None
     moisture_before: Range | None = None
     moisture_after: Range | None = None
+    base_question: str | None = None
     power_question: str | None = None
     hours_question: str | None = None
     saving: Range | None = None
@@ -168,6 +171,8 @@ class BenefitModel(Strict):
         missing = [p for p in need[self.kind] if not getattr(self, p)]
         if missing:
             raise ValueError(f"a {self.kind} benefit model needs {missing}")
+        if self.pool == "answered" and not (self.base_question and self.resource):
+            raise ValueError("an answered pool names its base_question and the resource it saves")
         if self.pool == "chemicals" and not self.chemical_categories:
             raise ValueError("a chemicals pool names its chemical_categories")
         if self.pool == "stream" and not self.streams:

@@ -71,8 +71,16 @@ def _per_output(pools: Pools, model: BenefitModel, steps: list[str], out: Saving
         out.assumptions.append("the fresh water saved is also wastewater not generated")
 
 
-def estimate(kb: KnowledgeBase, si: SelfInspection, year: YearData, option: Option, steps: list[str]) -> Savings | None:
-    """Savings of ``option`` recommended for ``steps`` (empty: plant-wide); None when it has no benefit model."""
+def estimate(
+    kb: KnowledgeBase,
+    si: SelfInspection,
+    year: YearData,
+    option: Option,
+    steps: list[str],
+    plan_copper_t: Decimal | None = None,
+) -> Savings | None:
+    """Savings of ``option`` recommended for ``steps`` (empty: plant-wide); None when it has no benefit model.
+    ``plan_copper_t``: copper (t/a) the plan's other options recover on site, for the models that reuse it."""
     model = option.benefit
     if model is None:
         return None
@@ -98,7 +106,7 @@ def estimate(kb: KnowledgeBase, si: SelfInspection, year: YearData, option: Opti
     elif model.kind == "diversion":
         diversion(pools, model, out)
     elif model.kind == "copper_reuse":
-        copper_reuse(pools, model, out)
+        copper_reuse(pools, model, out, plan_copper_t)
     elif model.kind == "effluent_endpoint":
         effluent_endpoint(pools, model, out)
     elif model.kind == "per_output":

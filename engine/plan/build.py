@@ -123,6 +123,15 @@ def _evaluate_options(
     limiting = {i.id for i in ev.instances if i.limiting}
     for rec in recs.values():
         rec.savings = estimate(kb, si, year, rec.option, rec.steps)
+    reusing = [r for r in recs.values() if r.option.benefit is not None and r.option.benefit.kind == "copper_reuse"]
+    if reusing:
+        onsite = sum(
+            (r.savings.amounts.get("copper_recovered_kg", (Decimal(0),) * 3)[1] for r in recs.values() if r.savings),
+            Decimal(0),
+        )
+        for rec in reusing:
+            rec.savings = estimate(kb, si, year, rec.option, rec.steps, plan_copper_t=onsite / 1000 or None)
+    for rec in recs.values():
         amounts = rec.savings.amounts if rec.savings is not None else {}
         rec.opex = operating_cost(pools, rec.option, rec.steps, rec.savings)
         rec.money = valuation(rec.savings, price_list, fees, rec.opex) if amounts else None

@@ -110,7 +110,7 @@ def diversion(pools: Pools, model: BenefitModel, out: Savings) -> None:
         out.assumptions.append("only the tonnage now sent to landfill or incineration counts as diverted")
 
 
-def copper_reuse(pools: Pools, model: BenefitModel, out: Savings) -> None:
+def copper_reuse(pools: Pools, model: BenefitModel, out: Savings, plan_copper_t: Decimal | None = None) -> None:
     assert model.fraction is not None
     kb, yi = pools.kb, pools.yi
     bought = pools.chemicals(model.chemical_categories)
@@ -134,6 +134,9 @@ def copper_reuse(pools: Pools, model: BenefitModel, out: Savings) -> None:
             if kg is None:
                 continue
             totals = [t + k / 1000 for t, k in zip(totals, kg, strict=True)]
+        if not any(totals) and plan_copper_t:
+            totals = [plan_copper_t] * 3
+            out.assumptions.append("copper recovered on site: what the plan's own recovery options recover (central)")
         if not any(totals):
             out.need(f"years[{yi}].copper_recovered")
             return

@@ -113,6 +113,20 @@ def pool_fraction(pools: Pools, option: Option, model: BenefitModel, steps: list
             f"copper of the steps concerned taken as {len(targets)}/{len(pools.wet) or 1} of the raw wastewater's "
             "copper (equal share of the wet lines run); what is recovered as metal no longer reaches the wastewater"
         )
+    elif model.pool == "answered":
+        assert model.base_question is not None and model.resource is not None
+        question = pools.kb.questions.get(model.base_question)
+        enterprise = question is not None and question.scope == "enterprise"
+        where = ["enterprise"] if enterprise else (list(steps) or [s for s in pools.answers if s in option.steps])
+        for step in where:
+            answers = dict(pools.si.answers) if enterprise else pools.answers.get(step, {})
+            value = answers.get(model.base_question)
+            if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+                scope = "answers" if enterprise else f"process[step={step}].answers"
+                out.need(f"{scope}.{model.base_question}", model.base_question)
+                continue
+            qty = Decimal(str(value))
+            out.add(model.resource, f"answered:{model.base_question}:{step}", _scale((qty, qty, qty), f), qty)
     elif model.pool == "cyanide_load":
         cn = pools.raw_load("cn")
         if cn is None:
