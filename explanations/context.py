@@ -103,6 +103,7 @@ class RecommendationView:
     missing: list[str]
     assumptions: list[str]
     claim: bool
+    assumption: bool
     benefit: str
     node: str
 
@@ -348,6 +349,7 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
             model.get("missing", []),
             model.get("assumptions", []),
             bool(model.get("includes_claims")),
+            bool(model.get("includes_assumptions")),
             rec["qualitative_benefit"][name_key],
             node_id,
         )

@@ -12,6 +12,17 @@ from explanations.rationale import localise
 __all__ = ["render_plan_text"]
 
 
+def _flags(rec: dict[str, Any], zh: bool) -> str:
+    """Marks for figures that rest on vendor claims or on this system's planning assumptions."""
+    model = rec.get("savings_model") or {}
+    marks = {
+        "includes_claims": ("含厂商宣称数据", "includes vendor claims"),
+        "includes_assumptions": ("含规划假设（U级，可调整）", "includes planning assumptions (grade U, adjustable)"),
+    }
+    found = [text[0] if zh else text[1] for flag, text in marks.items() if model.get(flag)]
+    return f"  [{'; '.join(found)}]" if found else ""
+
+
 def _savings(rec: dict[str, Any], lang: str) -> str:
     return "; ".join(savings_text(rec["savings"], lang))
 
@@ -41,7 +52,7 @@ def _shortlist(plan: dict[str, Any], by_id: dict[str, dict[str, Any]], zh: bool)
         lines.append(("     理由：" if zh else "     why: ") + row["text"][lang])
         saving = _savings(rec, lang)
         if saving:
-            lines.append(("     年节约：" if zh else "     saves/a: ") + saving)
+            lines.append(("     年节约：" if zh else "     saves/a: ") + saving + _flags(rec, zh))
         lines.append(
             ("     年效益：" if zh else "     worth: ")
             + money_text(rec.get("money"), lang)
@@ -128,7 +139,7 @@ def render_plan_text(plan: dict[str, Any], lang: str = "zh", kb: KnowledgeBase |
             lines.append(f"  [{pr['score']:>2}] {rec['measure_code']} {name}  ({steps})")
             saving = _savings(rec, lang)
             if saving:
-                lines.append(("       年节约：" if zh else "       saves/a: ") + saving)
+                lines.append(("       年节约：" if zh else "       saves/a: ") + saving + _flags(rec, zh))
             if rec.get("money"):
                 lines.append(("       年效益：" if zh else "       worth/a: ") + money_text(rec["money"], lang))
             lines.append(
