@@ -161,6 +161,7 @@ class ReportContext:
     medium_high: list[RecommendationView]
     resolution: list[str]
     totals: list[str]
+    key_options: list[tuple[str, str, str]]  # (option id, name, why)
     focus: list[tuple[str, str, str]]
     focus_note: str
     targets: list[tuple[str, str, str, str]]
@@ -447,6 +448,11 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
         medium_high=[recs[o] for o in plan["groups"]["medium_high_cost"]],
         resolution=[_resolution_line(kb, r, lang) for r in plan["resolution"]],
         totals=totals_lines(plan.get("totals") or {}, lang),
+        key_options=[
+            (k["option_id"], recs[k["option_id"]].name, k["text"][name_key])
+            for k in plan.get("key_options", [])
+            if k["option_id"] in recs
+        ],
         focus=[
             (str(r["area"]), str(r["total"]), ", ".join(f"{k} {v}" for k, v in r["scores"].items()))
             for r in focus.get("ranking", [])
