@@ -54,7 +54,9 @@ def _take(
     if part.pool == PLANT:
         if not base:
             return Decimal(0)
-        taken = amount / base * total_left[part.resource][i]
+        # a share of what remains of the plant total, never of more than the plant used before the plan (what
+        # other options consume is not this option's to save)
+        taken = amount / base * min(total_left[part.resource][i], base)
     else:
         size = part.size
         left = pool_left.setdefault((part.resource, part.pool), [size or Decimal(0)] * 3)

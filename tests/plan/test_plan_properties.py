@@ -70,7 +70,9 @@ def _check(si: SelfInspection) -> dict[str, Any]:
     for rec in plan["recommendations"]:
         option = KB.options[rec["option_id"]]
         assert not set(option.conflicts) & ids, f"{option.id} conflicts with {set(option.conflicts) & ids}"
-        assert set(option.prerequisites) <= ids, f"{option.id} lacks {set(option.prerequisites) - ids}"
+        missing = set(option.prerequisites) - ids
+        not_added = {r["option"] for r in plan["resolution"] if r.get("kind") == "prerequisite_in_place"}
+        assert missing <= not_added, f"{option.id} lacks {missing - not_added} (neither added nor in place)"
         assert all(b in plan["trace"] for b in rec["because"])
     assert_quantities(plan)
     return plan
