@@ -39,7 +39,15 @@ def savings_text(savings: dict[str, Any], lang: str) -> list[str]:
 def money_text(money: dict[str, Any] | None, lang: str) -> str:
     if not money or money.get("central") is None:
         return "—"
-    return f"{num(money['central'])} CNY/a ({num(money.get('low'))}–{num(money.get('high'))})"
+    text = f"{num(money['central'])} CNY/a ({num(money.get('low'))}–{num(money.get('high'))})"
+    missing = [RESOURCES[lang].get(r, r) for r in money.get("incomplete") or []]
+    if missing:
+        text += (
+            f"（不完整：{'、'.join(missing)}未计价）"
+            if lang == "zh"
+            else f" (incomplete: {', '.join(missing)} not priced)"
+        )
+    return text
 
 
 def investment_text(inv: dict[str, Any] | None, lang: str) -> str:

@@ -112,7 +112,7 @@ def check_options(kb: KnowledgeBase) -> list[KbIssue]:
                     add(f"benefit.applies_if.{qid}", f"{qid!r} is not an enterprise question")
                 elif not _answer_ok(q, value):
                     add(f"benefit.applies_if.{qid}", f"{value!r} is not an answer {qid!r} can take")
-            for name in ("power_question", "hours_question", "base_question"):
+            for name in ("power_question", "hours_question"):
                 qid = getattr(opt.benefit, name)
                 if qid is not None:
                     ref("question", qid, kb.questions, f"benefit.{name}")

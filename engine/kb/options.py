@@ -58,7 +58,6 @@ Pool = Literal[
     "copper_load",
     "cyanide_load",
     "ccl",
-    "answered",
     "chemicals",
     "stream",
 ]
@@ -80,8 +79,7 @@ class BenefitModel(Strict):
       wastewater_plant_electricity (the treatment plant's metered electricity), cod_load (the raw wastewater's COD
       allocated to the steps), copper_load (the raw wastewater's copper allocated to the steps, recovered on site as
       metal: less copper in the wastewater and as much copper recovered), ccl (copper-clad laminate put into
-      production, m²), cyanide_load (the raw wastewater's cyanide), answered (a quantity the enterprise answers,
-      ``base_question``, saving ``resource``), chemicals (of ``chemical_categories``), stream
+      production, m²), cyanide_load (the raw wastewater's cyanide), chemicals (of ``chemical_categories``), stream
       (tonnage of ``streams``, hazardous waste), treated_effluent (the wastewater discharged, treated and reused in
       place of fresh water: it saves fresh water and discharge, not the wastewater generated);
     - ``diversion``: ``fraction`` (%) of the reported tonnage of ``streams`` that now goes to landfill or
@@ -103,9 +101,6 @@ class BenefitModel(Strict):
     - ``equipment_power``: ``fraction`` (%) of the electricity of equipment whose rated power (kW) and annual
       running hours the enterprise answers (``power_question``, ``hours_question``: step-scoped questions are read
       on the steps the option is recommended for, enterprise-scoped ones once);
-    - ``copper_reuse``: copper recovered on site (the year's ``copper_recovered``, else the copper contained in the
-      wastes recovered on site) replaces ``fraction`` (%) of the copper bought as ``chemical_categories`` (anodes),
-      never more than was bought;
     - ``effluent_endpoint``: the discharged ``pollutant`` brought down to the concentration ``endpoint`` (mg/L) a
       measured case reached: mass removed = (monitored discharge concentration - endpoint) x volume discharged;
     - ``per_output``: ``saving`` per m² of the output of the board types that pass the steps, for ``resource``.
@@ -119,7 +114,6 @@ class BenefitModel(Strict):
         "sludge_drying",
         "equipment_power",
         "diversion",
-        "copper_reuse",
         "effluent_endpoint",
         "per_output",
     ]
@@ -147,7 +141,6 @@ class BenefitModel(Strict):
     electricity_per_kg_copper: Range | None = None
     moisture_before: Range | None = None
     moisture_after: Range | None = None
-    base_question: str | None = None
     power_question: str | None = None
     hours_question: str | None = None
     saving: Range | None = None
@@ -161,7 +154,6 @@ class BenefitModel(Strict):
             "rinse_layout": ("dilution_ratio", "target_layout"),
             "diversion": ("streams", "fraction"),
             "effluent_endpoint": ("pollutant", "endpoint"),
-            "copper_reuse": ("chemical_categories", "fraction"),
             "dragout_reduction": ("reduction",),
             "stream_recovery": ("streams",),
             "sludge_drying": ("streams", "moisture_before", "moisture_after"),
@@ -171,8 +163,6 @@ class BenefitModel(Strict):
         missing = [p for p in need[self.kind] if not getattr(self, p)]
         if missing:
             raise ValueError(f"a {self.kind} benefit model needs {missing}")
-        if self.pool == "answered" and not (self.base_question and self.resource):
-            raise ValueError("an answered pool names its base_question and the resource it saves")
         if self.pool == "chemicals" and not self.chemical_categories:
             raise ValueError("a chemicals pool names its chemical_categories")
         if self.pool == "stream" and not self.streams:

@@ -42,6 +42,9 @@ class PlanPolicy(Strict):
     no_low_cost_points: int = Field(ge=0)
     payback_points: list[PaybackPoints]
     money_points: list[MoneyPoints] = Field(default_factory=list, description="by quantified net money saved per year")
+    shortlist_min: int = Field(default=3, ge=1, description="key options at the head of the plan, at least")
+    shortlist_max: int = Field(default=7, ge=1, description="key options at the head of the plan, at most")
+    shortlist_top_savings: int = Field(default=3, ge=0, description="largest quantified savings always key")
     no_low_cost_max_investment: float | None = Field(
         default=None,
         ge=0,

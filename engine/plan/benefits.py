@@ -15,7 +15,7 @@ from decimal import Decimal
 from engine.intake.model import SelfInspection, YearData
 from engine.kb.loader import KnowledgeBase
 from engine.kb.options import BenefitModel, Option
-from engine.plan.models_streams import copper_reuse, diversion, effluent_endpoint, sludge_drying, stream_recovery
+from engine.plan.models_streams import diversion, effluent_endpoint, sludge_drying, stream_recovery
 from engine.plan.models_water import dragout, pool_fraction, rinse_layout
 from engine.plan.pools import PLANT, Pools, d
 from engine.plan.savings import UNITS, Part, Savings, Triple
@@ -38,7 +38,7 @@ def _equipment_power(pools: Pools, option: Option, model: BenefitModel, steps: l
                 out.need(f"answers.{q}" if enterprise else f"process[step={step}].answers.{q}", q)
             continue
         kwh = d(kw) * d(hours)
-        out.add("electricity_kwh", f"equipment:{option.id}:{step}", _scale((kwh, kwh, kwh), f), kwh)
+        out.add("electricity_kwh", f"equipment:{model.power_question}:{step}", _scale((kwh, kwh, kwh), f), kwh)
         out.assumptions.append(f"{step}: rated power x running hours = {kwh} kWh/a")
 
 
@@ -65,6 +65,15 @@ def _per_output(pools: Pools, model: BenefitModel, steps: list[str], out: Saving
         area += output
     out.assumptions.append("applies to the output of the board types whose route passes the steps concerned")
     amount = (area * s[0] * scale, area * s[1] * scale, area * s[2] * scale)
+    wet = [step for step in steps if step in pools.wet]
+    if model.resource == "fresh_water_m3" and len(wet) == 1:
+        # water of a wet line comes out of that line's rinse pool, shared with the line's other rinse options
+        base, how, _ = pools.rinse(wet[0])
+        if base is not None:
+            out.assumptions.append(how + "; the saving is at most that line's rinse water")
+            out.add("fresh_water_m3", f"rinse:{wet[0]}", amount, base)
+            out.add("wastewater_m3", f"rinse:{wet[0]}", amount, base)
+            return
     out.add(model.resource, PLANT, amount, pools.total(model.resource))
     if model.resource == "fresh_water_m3":
         out.add("wastewater_m3", PLANT, amount, pools.wastewater)
@@ -77,10 +86,8 @@ def estimate(
     year: YearData,
     option: Option,
     steps: list[str],
-    plan_copper_t: Decimal | None = None,
 ) -> Savings | None:
-    """Savings of ``option`` recommended for ``steps`` (empty: plant-wide); None when it has no benefit model.
-    ``plan_copper_t``: copper (t/a) the plan's other options recover on site, for the models that reuse it."""
+    """Savings of ``option`` recommended for ``steps`` (empty: plant-wide); None when it has no benefit model."""
     model = option.benefit
     if model is None:
         return None
@@ -105,8 +112,6 @@ def estimate(
         _equipment_power(pools, option, model, steps, out)
     elif model.kind == "diversion":
         diversion(pools, model, out)
-    elif model.kind == "copper_reuse":
-        copper_reuse(pools, model, out, plan_copper_t)
     elif model.kind == "effluent_endpoint":
         effluent_endpoint(pools, model, out)
     elif model.kind == "per_output":

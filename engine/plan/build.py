@@ -123,14 +123,6 @@ def _evaluate_options(
     limiting = {i.id for i in ev.instances if i.limiting}
     for rec in recs.values():
         rec.savings = estimate(kb, si, year, rec.option, rec.steps)
-    reusing = [r for r in recs.values() if r.option.benefit is not None and r.option.benefit.kind == "copper_reuse"]
-    if reusing:
-        onsite = sum(
-            (r.savings.amounts.get("copper_recovered_kg", (Decimal(0),) * 3)[1] for r in recs.values() if r.savings),
-            Decimal(0),
-        )
-        for rec in reusing:
-            rec.savings = estimate(kb, si, year, rec.option, rec.steps, plan_copper_t=onsite / 1000 or None)
     for rec in recs.values():
         amounts = rec.savings.amounts if rec.savings is not None else {}
         rec.opex = operating_cost(pools, rec.option, rec.steps, rec.savings)
@@ -225,9 +217,40 @@ def _before_after(ev: EvaluationResult, after: EvaluationResult) -> list[dict[st
     return rows
 
 
+_NOTES = {
+    "missing": {
+        "zh": "补充上列数据后即可量化",
+        "en": "supply the inputs listed to quantify it",
+    },
+    "no_model": {
+        "zh": "尚无可引用的效果数据，无法从自查数据量化：请以企业试验、供应商保证值或实施后的计量数据补充",
+        "en": "no citable effect figure, so it cannot be quantified from the self-inspection: use the enterprise's "
+        "trial, the supplier's guaranteed figure or metering after implementation",
+    },
+}
+
+
+def _no_model_note(rec: Rec) -> dict[str, str]:
+    """What to do when an option has no quantity yet: supply the inputs named, or give a figure of one's own."""
+    return dict(_NOTES["missing"] if rec.savings is not None and rec.savings.missing else _NOTES["no_model"])
+
+
 def _amount_json(triple: Triple, resource: str) -> dict[str, Any]:
-    lo, ce, hi = triple
-    return {"low": _sig(lo), "central": _sig(ce), "high": _sig(hi), "unit": UNITS[resource]}
+    """Central case with the smallest and largest of the three cases as low and high (combined on what remains,
+    each case is combined on its own, so the low case does not always give the smallest share)."""
+    lo, hi = min(triple), max(triple)
+    return {"low": _sig(lo), "central": _sig(triple[1]), "high": _sig(hi), "unit": UNITS[resource]}
+
+
+def _in_plan_json(rec: Rec, in_plan: dict[str, Triple]) -> dict[str, Any]:
+    """An option's share in the combined plan, per case (low, central and high are each combined on their own)."""
+    out: dict[str, Any] = {r: _amount_json(t, r) for r, t in sorted(in_plan.items())}
+    if rec.co2 is not None and rec.co2.get("central") is not None and "electricity_kwh" in in_plan and rec.savings:
+        alone = rec.savings.amounts.get("electricity_kwh")
+        if alone and alone[1]:
+            ratio = float(in_plan["electricity_kwh"][1] / alone[1])
+            out["co2_t"] = {"central": _sig(Decimal(str(rec.co2["central"] * ratio))), "unit": "t"}
+    return out
 
 
 def _rec_json(rec: Rec, in_plan: dict[str, Triple]) -> dict[str, Any]:
@@ -245,7 +268,7 @@ def _rec_json(rec: Rec, in_plan: dict[str, Triple]) -> dict[str, Any]:
         to_quantify = {
             "inputs": list(rec.savings.missing) if rec.savings is not None else [],
             "questions": list(rec.savings.questions) if rec.savings is not None else [],
-            "note": {"zh": what.zh, "en": what.en} if what else None,
+            "note": {"zh": what.zh, "en": what.en} if what else _no_model_note(rec),
         }
     return {
         "option_id": opt.id,
@@ -257,7 +280,7 @@ def _rec_json(rec: Rec, in_plan: dict[str, Triple]) -> dict[str, Any]:
         "cost_class_basis": "investment" if rec.cost_class_by_investment else "catalogue",
         "quantified": quantified,
         "savings": savings,
-        "savings_in_plan": {r: _amount_json(t, r) for r, t in sorted(in_plan.items())},
+        "savings_in_plan": _in_plan_json(rec, in_plan),
         "savings_model": None
         if rec.savings is None
         else {
@@ -318,7 +341,14 @@ def _totals(
                 money[i] += (part[key] or 0) * share[i]
             priced = True
     if priced:
-        out["money"] = {"unit": "CNY/a", "low": round(money[0]), "central": round(money[1]), "high": round(money[2])}
+        incomplete = sorted({r for rec in ordered if rec.money for r in rec.money.get("incomplete", [])})
+        out["money"] = {
+            "unit": "CNY/a",
+            "low": round(money[0]),
+            "central": round(money[1]),
+            "high": round(money[2]),
+            "incomplete": incomplete,
+        }
     known = [r.investment for r in ordered if r.investment and r.investment.get("central") is not None]
     gaps = [r.option.id for r in ordered if not r.investment or r.investment.get("central") is None]
     out["investment"] = {

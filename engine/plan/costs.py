@@ -203,15 +203,28 @@ def stream_fees(pools: Pools) -> dict[str, Decimal]:
     return {sid: sum(v, Decimal(0)) / len(v) for sid, v in fees.items()}
 
 
+# resources that cost or earn money when a price is known (pollutant masses do not, by themselves)
+_MONEY_RESOURCES = {
+    "fresh_water_m3",
+    "wastewater_m3",
+    "wastewater_discharged_m3",
+    "electricity_kwh",
+    "hazardous_waste_t",
+    "chemicals_t",
+    "copper_recovered_kg",
+    "ccl_m2",
+}
+
+
 def _unit_price(part: Part, price_list: dict[str, dict[str, Any]], fees: dict[str, Decimal]) -> Decimal | None:
     """CNY per unit of the part's resource: a waste stream's own fee first, then the price list."""
-    if part.resource in ("hazardous_waste_t", "waste_to_disposal_t"):
+    if part.resource == "waste_to_disposal_t":
+        return None  # recycling costs or pays something too: the difference from disposal is not known here
+    if part.resource == "hazardous_waste_t":
         streams = part.pool.split(":", 1)[-1].split("+")
         known = [fees[s] for s in streams if s in fees]
         if known:
             return sum(known, Decimal(0)) / len(known)
-        if part.resource == "waste_to_disposal_t":
-            return None  # what disposal costs against recycling is the plant's own figure only
     price = price_list.get(part.resource)
     if price is None:
         return None
@@ -247,18 +260,28 @@ def valuation(
     if not out_parts:
         return None
     amounts = savings.amounts if savings is not None else {}
+    unpriced = sorted(r for r in amounts if r not in priced)
+    # money is incomplete where something the option consumes is not priced, or where a saving is not priced while
+    # a cost is: the net figure would then lean one way
+    incomplete = sorted(
+        r for r in unpriced if r in _MONEY_RESOURCES and (amounts[r][1] < 0 or (opex is not None and amounts[r][1] > 0))
+    )
     return {
         "unit": "CNY/a",
         "low": _j(total[0]),
         "central": _j(total[1]),
         "high": _j(total[2]),
         "parts": dict(sorted(out_parts.items())),
-        "unpriced": sorted(r for r in amounts if r not in priced),
+        "unpriced": unpriced,
+        "incomplete": incomplete,
     }
 
 
 def payback(inv: dict[str, Any], money: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Simple payback in years: investment / net money saved per year, where both are known and positive."""
+    """Simple payback in years: investment / net money saved per year, where both are known and positive (and the
+    money is complete: no consumed resource or offsetting saving left unpriced)."""
+    if money is not None and money.get("incomplete"):
+        return None
     if money is None or inv.get("central") is None or not money.get("central") or money["central"] <= 0:
         return None
     low_money, high_money = money.get("low") or 0, money.get("high") or 0

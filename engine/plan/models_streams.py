@@ -1,6 +1,6 @@
 """Benefit models on waste streams and metals: on-site recovery of a reported stream (waste avoided, make-up
 avoided, copper recovered from the copper it contains, electricity consumed), sludge drying by mass balance,
-diversion from disposal, recovered copper reused as anodes, and a discharged pollutant brought to an endpoint."""
+diversion from disposal, and a discharged pollutant brought to an endpoint."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from engine.plan.pools import Pools
 from engine.plan.savings import Savings, Triple
 from engine.plan.savings import scale as _scale
 
-__all__ = ["copper_contained", "copper_reuse", "diversion", "effluent_endpoint", "sludge_drying", "stream_recovery"]
+__all__ = ["copper_contained", "diversion", "effluent_endpoint", "sludge_drying", "stream_recovery"]
 
 
 def stream_recovery(pools: Pools, option: Option, model: BenefitModel, out: Savings) -> None:
@@ -21,9 +21,25 @@ def stream_recovery(pools: Pools, option: Option, model: BenefitModel, out: Savi
     if tonnage is None:
         out.need(f"years[{yi}].wastes[stream in {model.streams}].quantity")
         return
+    treatment = {d.id for d in pools.kb.destinations.values() if d.kind == "treatment"}
+    treated = sum(
+        (
+            w.quantity.canonical() or Decimal(0)
+            for w in pools.year.wastes
+            if w.stream in model.streams and w.destination in treatment
+        ),
+        Decimal(0),
+    )
+    shipped = tonnage - treated  # what leaves as a waste today; what is dumped into the treatment plant does not
     t3 = (tonnage, tonnage, tonnage)
-    if model.waste_avoided is not None:
-        out.add("hazardous_waste_t", pool, _scale(t3, out.param("waste_avoided", model.waste_avoided)), tonnage)
+    if model.waste_avoided is not None and shipped > 0:
+        s3 = (shipped, shipped, shipped)
+        out.add("hazardous_waste_t", pool, _scale(s3, out.param("waste_avoided", model.waste_avoided)), shipped)
+    if treated:
+        out.assumptions.append(
+            f"{treated} t of it goes to the plant's own treatment today: no waste shipment is avoided for it, but the "
+            "copper recovered from it no longer reaches the wastewater"
+        )
     if model.chemicals_avoided is not None:
         saved = _scale(t3, out.param("chemicals_avoided", model.chemicals_avoided))
         out.add("chemicals_t", pool, saved, tonnage)
@@ -42,7 +58,11 @@ def stream_recovery(pools: Pools, option: Option, model: BenefitModel, out: Savi
             return
         cu_kg = contained
     recovered = _scale(cu_kg, rec)
-    out.add("copper_recovered_kg", "copper:" + pool, recovered, cu_kg[2])
+    out.add("copper_recovered_kg", "copper:" + pool, recovered, cu_kg)
+    if treated:
+        share = treated / tonnage
+        moved = (recovered[0] * share, recovered[1] * share, recovered[2] * share)
+        out.add("copper_in_wastewater_kg", "cu:" + pool, moved, pools.raw_load("cu"))
     if model.electricity_per_kg_copper is not None:
         e = out.param("electricity_per_kg_copper", model.electricity_per_kg_copper)
         used = (-recovered[0] * e[0], -recovered[1] * e[1], -recovered[2] * e[2])
@@ -105,48 +125,9 @@ def diversion(pools: Pools, model: BenefitModel, out: Savings) -> None:
             contained = copper_contained(pools, [sid], disposed, out)
             if contained is not None:
                 rec = out.param("copper_recovery", model.copper_recovery)
-                out.add("copper_to_recycler_kg", f"copper:disposal:{sid}", _scale(contained, rec), contained[2])
+                out.add("copper_to_recycler_kg", f"copper:disposal:{sid}", _scale(contained, rec), contained)
     if out.parts:
         out.assumptions.append("only the tonnage now sent to landfill or incineration counts as diverted")
-
-
-def copper_reuse(pools: Pools, model: BenefitModel, out: Savings, plan_copper_t: Decimal | None = None) -> None:
-    assert model.fraction is not None
-    kb, yi = pools.kb, pools.yi
-    bought = pools.chemicals(model.chemical_categories)
-    if bought is None:
-        out.need(f"years[{yi}].resources.chemicals[category in {model.chemical_categories}].quantity")
-        return
-    reported = pools.year.copper_recovered.canonical() if pools.year.copper_recovered is not None else None
-    if reported is not None:
-        cu_t: Triple = (reported, reported, reported)
-        out.assumptions.append("copper recovered on site: the year's own copper_recovered")
-    else:
-        onsite = {d.id for d in kb.destinations.values() if d.kind == "onsite_recovery"}
-        streams = sorted({w.stream for w in pools.year.wastes if w.destination in onsite})
-        totals = [Decimal(0)] * 3
-        for sid in streams:
-            tonnage = pools.stream([sid])
-            own = pools.stream_copper([sid])
-            kg = (own * 1000,) * 3 if own is not None else None
-            if kg is None and tonnage is not None:
-                kg = copper_contained(pools, [sid], tonnage, out)
-            if kg is None:
-                continue
-            totals = [t + k / 1000 for t, k in zip(totals, kg, strict=True)]
-        if not any(totals) and plan_copper_t:
-            totals = [plan_copper_t] * 3
-            out.assumptions.append("copper recovered on site: what the plan's own recovery options recover (central)")
-        if not any(totals):
-            out.need(f"years[{yi}].copper_recovered")
-            return
-        cu_t = (totals[0], totals[1], totals[2])
-        out.assumptions.append(
-            "copper recovered on site: the copper contained in the wastes the plant recovers on site"
-        )
-    f = out.param("fraction", model.fraction)
-    saved = tuple(min(c, bought) * x / 100 for c, x in zip(cu_t, f, strict=True))
-    out.add("chemicals_t", "chemicals:" + "+".join(model.chemical_categories), (saved[0], saved[1], saved[2]), bought)
 
 
 def effluent_endpoint(pools: Pools, model: BenefitModel, out: Savings) -> None:

@@ -40,8 +40,8 @@ def _rinse_water(pools: Pools, out: Savings, step: str) -> Triple | None:
 
 
 def _add_rinse(out: Savings, step: str, saved: Triple, base: Triple) -> None:
-    out.add("fresh_water_m3", f"rinse:{step}", saved, base[2])
-    out.add("wastewater_m3", f"rinse:{step}", saved, base[2])
+    out.add("fresh_water_m3", f"rinse:{step}", saved, base)
+    out.add("wastewater_m3", f"rinse:{step}", saved, base)
 
 
 def pool_fraction(pools: Pools, option: Option, model: BenefitModel, steps: list[str], out: Savings) -> None:
@@ -86,7 +86,7 @@ def pool_fraction(pools: Pools, option: Option, model: BenefitModel, steps: list
         saved = _scale((total, total, total), f)
         out.add("wastewater_discharged_m3", PLANT, saved, total)
         if pools.fresh_water is not None:
-            out.add("fresh_water_m3", PLANT, saved, pools.fresh_water)
+            out.add("fresh_water_m3", PLANT, saved, pools.fresh_water, follows="wastewater_discharged_m3")
         out.assumptions.append(
             "the treated effluent recovered replaces fresh water and is not discharged; the wastewater generated "
             "by production is unchanged"
@@ -103,30 +103,16 @@ def pool_fraction(pools: Pools, option: Option, model: BenefitModel, steps: list
         if cu is None:
             out.need(f"years[{yi}].wastewater.outlets[before_treatment].concentrations.cu")
             return
-        targets = target_lines(pools, option, steps)
-        share = cu * len(targets) / len(pools.wet) if pools.wet and targets else cu
-        pool = "cu:" + "+".join(targets)
-        recovered = _scale((share, share, share), f)
-        out.add("copper_in_wastewater_kg", pool, recovered, share)
-        out.add("copper_recovered_kg", "copper:" + pool, recovered, share)
+        lines = target_lines(pools, option, steps)
+        share = cu / len(pools.wet) if pools.wet else cu
+        for step in lines:
+            recovered = _scale((share, share, share), f)
+            out.add("copper_in_wastewater_kg", f"cu:{step}", recovered, share)
+            out.add("copper_recovered_kg", f"cu:{step}", recovered, share, follows="copper_in_wastewater_kg")
         out.assumptions.append(
-            f"copper of the steps concerned taken as {len(targets)}/{len(pools.wet) or 1} of the raw wastewater's "
-            "copper (equal share of the wet lines run); what is recovered as metal no longer reaches the wastewater"
+            f"copper of each line taken as 1/{len(pools.wet) or 1} of the raw wastewater's copper (equal share of the "
+            "wet lines run); what is recovered as metal no longer reaches the wastewater"
         )
-    elif model.pool == "answered":
-        assert model.base_question is not None and model.resource is not None
-        question = pools.kb.questions.get(model.base_question)
-        enterprise = question is not None and question.scope == "enterprise"
-        where = ["enterprise"] if enterprise else (list(steps) or [s for s in pools.answers if s in option.steps])
-        for step in where:
-            answers = dict(pools.si.answers) if enterprise else pools.answers.get(step, {})
-            value = answers.get(model.base_question)
-            if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-                scope = "answers" if enterprise else f"process[step={step}].answers"
-                out.need(f"{scope}.{model.base_question}", model.base_question)
-                continue
-            qty = Decimal(str(value))
-            out.add(model.resource, f"answered:{model.base_question}:{step}", _scale((qty, qty, qty), f), qty)
     elif model.pool == "cyanide_load":
         cn = pools.raw_load("cn")
         if cn is None:
@@ -207,7 +193,7 @@ def dragout(pools: Pools, option: Option, model: BenefitModel, steps: list[str],
             _add_rinse(out, step, _scale(base, f), base)
         if cu is not None and pools.wet:
             share = cu / len(pools.wet)
-            out.add("copper_in_wastewater_kg", f"rinse:{step}", _scale((share, share, share), f), share)
+            out.add("copper_in_wastewater_kg", f"cu:{step}", _scale((share, share, share), f), share)
     if cu is None:
         out.need(f"years[{pools.yi}].wastewater.outlets[before_treatment].concentrations.cu")
     else:

@@ -120,10 +120,17 @@ def project(
         total = sum((Decimal(str(w["quantity"]["value"])) for w in wastes), Decimal(0))
         for waste in wastes:
             _scale(waste["quantity"], _left(total, tonnes))
-    recovered = combined.totals.get("copper_recovered_kg")
-    if recovered is not None and y.get("copper_recovered") and y["copper_recovered"]["value"] != "unknown":
+    # copper recovered on site is added to the year's recovered copper, except copper of a stream that already goes
+    # to a recycler or to recovery (the year's figure, or its recycler receipts, already count it)
+    recovering = {d.id for d in kb.destinations.values() if d.kind in ("offsite_recycling", "onsite_recovery")}
+    new_kg = Decimal(0)
+    for pool, kg in combined.copper_by_pool.items():
+        streams = pool.removeprefix("copper:stream:").split("+") if pool.startswith("copper:stream:") else []
+        if not any(w.stream in streams and w.destination in recovering for w in cur.wastes):
+            new_kg += kg
+    if new_kg and y.get("copper_recovered") and y["copper_recovered"]["value"] != "unknown":
         unit = y["copper_recovered"]["unit"]
-        add = recovered[1] / (1000 if unit == "t" else 1)
+        add = new_kg / (1000 if unit == "t" else 1)
         y["copper_recovered"]["value"] = str(Decimal(str(y["copper_recovered"]["value"])) + add)
     _effects(kb, si, data, y, options)
     return SelfInspection.model_validate(data)

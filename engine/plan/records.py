@@ -41,7 +41,9 @@ class Rec:
     # Read-only views the ranking and the shortlist use (the figures themselves are computed in build/benefits).
     def money_central(self) -> float | None:
         """Central net money saved per year (CNY/a), or None when not quantified (nothing priced is not 0)."""
-        value = self.money.get("central") if self.money and self.money.get("parts") else None
+        if not self.money or not self.money.get("parts") or self.money.get("incomplete"):
+            return None  # nothing priced is not 0, and an incomplete net figure does not rank
+        value = self.money.get("central")
         return float(value) if value is not None else None
 
     def co2_central(self) -> float | None:

@@ -35,14 +35,18 @@ Triple = tuple[Decimal, Decimal, Decimal]
 @dataclass(frozen=True)
 class Part:
     """One amount taken from one pool: ``pool`` names it (``plant``, ``rinse:<step>``, ``stream:<id>`` ...) and
-    ``size`` is what the pool holds (None for a plant-wide pool, whose ceiling is the plant total); ``mechanism``
-    groups options that claim the same saving (it counts once in a plan)."""
+    ``size`` is what the pool holds in the low, central and high case (None for a plant-wide pool, whose ceiling
+    is the plant total); ``mechanism`` groups options that claim the same saving (it counts once in a plan);
+    ``follows`` names another resource of the same option whose amount in the plan this one equals (the fresh
+    water that reused effluent replaces is what the reuse actually takes; copper recovered from a rinse is the
+    copper actually taken out of it)."""
 
     resource: str
     pool: str
     amount: Triple
-    size: Decimal | None
+    size: Triple | None
     mechanism: str | None = None
+    follows: str | None = None
 
 
 @dataclass
@@ -64,14 +68,22 @@ class Savings:
             out[part.resource] = (lo + part.amount[0], ce + part.amount[1], hi + part.amount[2])
         return out
 
-    def add(self, resource: str, pool: str, amount: Triple, size: Decimal | None = None) -> None:
-        """Add an amount from a pool, never more than the pool holds (a saving) and ordered low <= high."""
-        values = sorted(amount)
-        if size is not None:
-            values = [min(v, size) for v in values]
+    def add(
+        self,
+        resource: str,
+        pool: str,
+        amount: Triple,
+        size: Decimal | Triple | None = None,
+        follows: str | None = None,
+    ) -> None:
+        """Add an amount from a pool, never more than the pool holds in that case (low, central, high)."""
+        sizes: Triple | None = (size, size, size) if isinstance(size, Decimal) else size
+        values = sorted(amount) if all(v <= 0 for v in amount) else list(amount)  # a consumption: low = most used
+        if sizes is not None:
+            values = [min(v, c) if v > 0 else v for v, c in zip(values, sizes, strict=True)]
         if all(v == 0 for v in values):
             return
-        self.parts.append(Part(resource, pool, (values[0], values[1], values[2]), size, self.mechanism))
+        self.parts.append(Part(resource, pool, (values[0], values[1], values[2]), sizes, self.mechanism, follows))
 
     def param(self, name: str, rng: Range) -> Triple:
         if all(p["name"] != name for p in self.parameters):

@@ -3,8 +3,10 @@
 An option is key when it moves an indicator that blocks the next level or a limiting one, carries a target (moves
 an indicator whose projected level improves), or is among the largest quantified savings. Key options are
 ranked by the plan's total order (priority score, which includes the money saved and the level lift, then money,
-CO2, investment, id) and the first ``MAX_KEY`` kept; when fewer than ``MIN_KEY`` are key, the highest-priority
-options fill the list. The full list stays in ``recommendations``.
+CO2, investment, id); the options with the largest quantified savings are always in, the others follow by rank up
+to the policy's ``shortlist_max``; when fewer than ``shortlist_min`` are key, the highest-priority options fill the
+list. The sizes are the plan policy's (knowledge_base/plan/policy.yaml). The full list stays in
+``recommendations``.
 """
 
 from __future__ import annotations
@@ -15,9 +17,16 @@ from engine.kb.loader import KnowledgeBase
 from engine.plan.records import Rec
 from engine.plan.resolve import rank_key
 
-__all__ = ["MAX_KEY", "MIN_KEY", "TOP_SAVINGS", "key_options"]
+__all__ = ["key_options", "shortlist_sizes"]
 
-MIN_KEY, MAX_KEY, TOP_SAVINGS = 3, 7, 3
+
+def shortlist_sizes(kb: KnowledgeBase) -> tuple[int, int, int]:
+    """(minimum, maximum, how many of the largest quantified savings are always in) from the plan policy."""
+    policy = next(iter(sorted(kb.plan_policies.items())))[1] if kb.plan_policies else None
+    if policy is None:
+        return 3, 7, 3
+    return policy.shortlist_min, policy.shortlist_max, policy.shortlist_top_savings
+
 
 _WHY = {
     "lifts_blocking": ("提升阻碍升级的指标", "moves an indicator that blocks the next level"),
@@ -49,8 +58,9 @@ def key_options(
         for t in targets
         if _rank(t["after_all"]["level"], levels) < _rank(t["now"]["level"], levels)
     }
+    min_key, max_key, top_savings = shortlist_sizes(kb)
     quantified = sorted((r for r in recs if (r.money_central() or 0) > 0), key=lambda r: -(r.money_central() or 0))
-    top_money = {r.option.id for r in quantified[:TOP_SAVINGS]}
+    top_money = {r.option.id for r in quantified[:top_savings]}
     why: dict[str, dict[str, list[str]]] = {}
     for rec in recs:
         moves = rec.priority.get("moves") or {}
@@ -67,9 +77,10 @@ def key_options(
         if reasons:
             why[rec.option.id] = reasons
     ranked = sorted(recs, key=rank_key)
-    chosen = [r for r in ranked if r.option.id in why][:MAX_KEY]
+    chosen = [r for r in ranked if r.option.id in top_money]
+    chosen += [r for r in ranked if r.option.id in why and r not in chosen][: max(max_key - len(chosen), 0)]
     for rec in ranked:
-        if len(chosen) >= MIN_KEY:
+        if len(chosen) >= min_key:
             break
         if rec not in chosen:
             why[rec.option.id] = {"highest_priority": []}

@@ -15,13 +15,14 @@ from engine.intake.validate import parse_self_inspection
 from engine.kb.loader import DEFAULT_KB_PATH, load_kb
 from engine.plan.build import build_plan
 from engine.plan.screen import effect_status, in_place
-from engine.plan.shortlist import MAX_KEY, MIN_KEY
+from engine.plan.shortlist import shortlist_sizes
 from tests.inference.strategies import self_inspections
 from tests.plan.test_plan_properties import assert_quantities
 
 KB = load_kb(DEFAULT_KB_PATH)
 GRAPH = build_graph(KB)
 CASES = 500
+MIN_KEY, MAX_KEY, _ = shortlist_sizes(KB)
 
 
 @settings(
