@@ -27,7 +27,7 @@ def _scale(node: dict[str, Any] | None, ratio: Decimal, floor: bool = False) -> 
     if node is None or node.get("value") in (None, "unknown"):
         return
     value = max(Decimal(str(node["value"])) * ratio, Decimal(0))
-    if floor:
+    if floor and value < Decimal("1e15"):  # quantize would overflow the context's precision beyond that
         value = value.quantize(Decimal("1e-9"), rounding=ROUND_FLOOR)
     node["value"] = str(value)
 
