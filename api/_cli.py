@@ -179,8 +179,8 @@ def _print_input_errors(exc: SelfInspectionInvalid, lang: str, as_json: bool) ->
         f"the self-inspection has {len(exc.errors)} error(s) and was not accepted:",
     )
     print(head, file=sys.stderr)
-    for err in exc.errors:
-        print(f"  - {err}", file=sys.stderr)
+    for line in exc.lines(lang):
+        print(f"  - {line}", file=sys.stderr)
 
 
 def _on_input(args: argparse.Namespace, work: Callable[[KnowledgeBase, Any], Any]) -> tuple[int, Any, Any]:
@@ -239,6 +239,7 @@ def cmd_infer(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    from engine.evaluate.completeness import with_completeness
     from engine.plan.build import build_plan
     from explanations.plan_text import render_plan_text
 
@@ -247,12 +248,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     code, kb, plan = _on_input(
         args,
-        lambda kb, v: build_plan(
-            kb,
-            v.inspection,
-            benchmark_set=args.benchmark_set,
-            year=args.year,
-            warnings=[w.as_dict() for w in v.warnings],
+        lambda kb, v: with_completeness(
+            build_plan(
+                kb,
+                v.inspection,
+                benchmark_set=args.benchmark_set,
+                year=args.year,
+                warnings=[w.as_dict() for w in v.warnings],
+            )
         ),
     )
     if code != EXIT_OK:
@@ -273,22 +276,6 @@ def cmd_plan(args: argparse.Namespace) -> int:
         Path(args.output).write_bytes(render_report_pdf(kb, plan, args.lang))
     else:
         _write(render_plan_text(plan, args.lang, kb), args.output)
-    return EXIT_OK
-
-
-def cmd_manual(args: argparse.Namespace) -> int:
-    from engine.intake.model import json_schema
-    from engine.manual import build_manual
-
-    if args.schema:
-        _write(_dump(json_schema()), args.output)
-        return EXIT_OK
-    try:
-        kb = _load(args)
-    except KnowledgeBaseError as exc:
-        _print_issues(exc.issues, args.lang)
-        return EXIT_INVALID
-    _write(_dump(build_manual(kb)), args.output)
     return EXIT_OK
 
 
@@ -343,14 +330,14 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("-o", "--output", help="write to this file instead of standard output")
     plan.set_defaults(func=cmd_plan)
 
-    manual = sub.add_parser("manual", parents=[common], help="the self-inspection manual, or its data schema")
-    manual.add_argument("--format", choices=["json"], default="json", help="output format (json)")
-    manual.add_argument("--schema", action="store_true", help="print the JSON Schema of the self-inspection")
-    manual.add_argument("-o", "--output", help="write to this file instead of standard output")
-    manual.set_defaults(func=cmd_manual)
+    from api._cli_intake import add_intake_commands  # manual (json, xlsx, html, pdf), import
 
+    add_intake_commands(sub, common)
+
+    from api._cli_path import add_path_commands  # path, whatif: the planning questions
     from api._cli_service import add_service_commands  # serve, keys, db: the HTTP service
 
+    add_path_commands(sub, common)
     add_service_commands(sub, common)
     return parser
 

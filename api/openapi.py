@@ -17,10 +17,20 @@ __all__ = ["install_openapi"]
 _REF = "#/components/schemas/{model}"
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Equal schemas, but for ``default: null`` (FastAPI leaves it out of the schemas of responses)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        keys = {k for k in a.keys() | b.keys() if not (k == "default" and a.get(k) is None and b.get(k) is None)}
+        return all(_same(a.get(k), b.get(k)) for k in keys)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
 def _add(components: dict[str, Any], name: str, model: type[BaseModel]) -> None:
     schema = model.model_json_schema(ref_template=_REF)
     for sub, sub_schema in schema.pop("$defs", {}).items():
-        if sub in components and components[sub] != sub_schema:
+        if sub in components and not _same(components[sub], sub_schema):
             raise RuntimeError(f"OpenAPI schema name {sub!r} is used by two different models")
         components[sub] = sub_schema
     components[name] = schema

@@ -95,6 +95,7 @@ class SelfInspectionRecord(Base):
     input_hash: Mapped[str] = mapped_column(String(80), index=True)
     data_json: Mapped[str] = mapped_column(Text, deferred=True)  # the submission as received (JSON text)
     warnings: Mapped[list[Any]] = mapped_column()
+    completeness: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # at submission
     created_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -14,20 +14,24 @@ from typing import Any
 from api.kbstate import LoadedKb
 from api.problems import ProblemError, issue
 from engine.errors import UnknownIdError, did_you_mean
+from engine.evaluate.completeness import with_completeness
 from engine.evaluate.evaluation import evaluate, input_hash
 from engine.intake.model import SelfInspection
 from engine.intake.validate import SelfInspectionInvalid, ValidatedInspection, parse_self_inspection
+from engine.intake.workbook.reader import import_workbook
 from engine.plan.build import build_plan
 
 __all__ = [
     "BuiltPlan",
     "ValidatedInspection",
+    "assess",
     "canonical_json",
     "check_plan_options",
     "input_hash",
     "level_of",
     "make_plan",
     "validate",
+    "validate_workbook",
     "warnings_of",
 ]
 
@@ -49,24 +53,32 @@ def validate(loaded: LoadedKb, raw: Any, *, prefix: str = "", stored: str | None
     try:
         return parse_self_inspection(loaded.kb, raw)
     except SelfInspectionInvalid as exc:
-        errors = [issue(_prefixed(prefix, e.path), e.rule, e.message) for e in exc.errors]
-        warnings = [issue(_prefixed(prefix, w.path), w.rule, w.message) for w in exc.warnings]
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        detail = (
-            f"the stored self-inspection {stored} does not validate against knowledge base {loaded.version}: "
-            f"{first['path']}: {first['message']}{more}"
-            if stored
-            else f"{first['path']}: {first['message']}{more}; nothing of it was accepted"
-        )
-        raise ProblemError(
-            422,
-            "self-inspection-invalid",
-            "Self-inspection invalid",
-            detail,
-            errors=errors,
-            warnings=warnings,
-        ) from exc
+        raise _invalid(loaded, exc, prefix, stored) from exc
+
+
+def _invalid(loaded: LoadedKb, exc: SelfInspectionInvalid, prefix: str, stored: str | None) -> ProblemError:
+    errors = [{**e.as_dict(), "path": _prefixed(prefix, e.path)} for e in exc.errors]
+    warnings = [{**w.as_dict(), "path": _prefixed(prefix, w.path)} for w in exc.warnings]
+    first = errors[0]
+    where = f"{first['cell']} ({first['path']})" if first.get("cell") else first["path"]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    detail = (
+        f"the stored self-inspection {stored} does not validate against knowledge base {loaded.version}: "
+        f"{where}: {first['message']}{more}"
+        if stored
+        else f"{where}: {first['message']}{more}; nothing of it was accepted"
+    )
+    return ProblemError(
+        422, "self-inspection-invalid", "Self-inspection invalid", detail, errors=errors, warnings=warnings
+    )
+
+
+def validate_workbook(loaded: LoadedKb, content: bytes) -> ValidatedInspection:
+    """Read and validate a workbook (``smart-audit manual --format xlsx``); 422 with every error at its cell."""
+    try:
+        return import_workbook(loaded.kb, content)
+    except SelfInspectionInvalid as exc:
+        raise _invalid(loaded, exc, "", None) from exc
 
 
 def warnings_of(validated: ValidatedInspection) -> list[dict[str, str]]:
@@ -75,7 +87,14 @@ def warnings_of(validated: ValidatedInspection) -> list[dict[str, str]]:
 
 def level_of(loaded: LoadedKb, validated: ValidatedInspection) -> str:
     """The overall level certainly reached in the latest reporting year, by the default benchmark set."""
-    return evaluate(loaded.kb, validated.inspection, warnings=warnings_of(validated)).overall_level
+    return assess(loaded, validated)[0]
+
+
+def assess(loaded: LoadedKb, validated: ValidatedInspection) -> tuple[str, dict[str, Any]]:
+    """The overall level certainly reached in the latest reporting year (default benchmark set) and the
+    completeness report of the self-inspection."""
+    ev = evaluate(loaded.kb, validated.inspection, warnings=warnings_of(validated))
+    return ev.overall_level, ev.completeness
 
 
 def check_plan_options(loaded: LoadedKb, si: SelfInspection, benchmark_set: str | None, year: int | None) -> None:
@@ -127,5 +146,6 @@ def make_plan(
         raise ProblemError(
             422, "request-invalid", "Request invalid", str(exc), errors=[issue(path, "unknown_id", str(exc))]
         ) from exc
+    plan = with_completeness(plan)
     text = canonical_json(plan)
     return BuiltPlan(plan, text, "sha256:" + hashlib.sha256(text.encode()).hexdigest())

@@ -31,6 +31,7 @@ def new_inspection(
     raw: Any,
     validated: planning.ValidatedInspection,
     level: str | None,
+    completeness: dict[str, Any] | None = None,
 ) -> SelfInspectionRecord:
     si = validated.inspection
     return SelfInspectionRecord(
@@ -46,6 +47,7 @@ def new_inspection(
         input_hash=planning.input_hash(si),
         data_json=planning.canonical_json(raw),
         warnings=planning.warnings_of(validated),
+        completeness=completeness,
         created_by=caller.key_id,
         created_at=utcnow(),
     )

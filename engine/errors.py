@@ -6,7 +6,8 @@ Hierarchy::
     ├── KnowledgeBaseError          the knowledge base failed to load or validate (carries every issue found)
     ├── GraphError                  the process graph could not be built or queried
     │   └── GraphCycleError         the routes form a cycle (the cycle's path is named)
-    └── UnknownIdError              a lookup by id failed (carries "did you mean" suggestions)
+    ├── UnknownIdError              a lookup by id failed (carries "did you mean" suggestions)
+    └── EditError                   a what-if change names a field or an option that is not there (zh and en)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
+    "EditError",
     "GraphCycleError",
     "GraphError",
     "KbIssue",
@@ -80,6 +82,31 @@ class UnknownIdError(SmartAuditError, KeyError):
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0])
+
+
+class EditError(SmartAuditError):
+    """A what-if change cannot be made: ``field`` is the path or option as written, the messages say why."""
+
+    def __init__(
+        self,
+        field: str,
+        message: str,
+        message_zh: str,
+        *,
+        where: str = "",
+        rule: str = "invalid_change",
+        errors: list[dict[str, str]] | None = None,
+    ) -> None:
+        self.field = field
+        self.rule = rule
+        self.message = message
+        self.message_zh = message_zh
+        self.where = where or field  # where in a request it sits: set[0], accept[1] ...
+        self.errors = errors or []  # the validation errors behind it, when the changed data do not validate
+        super().__init__(f"{field}: {message}")
+
+    def text(self, lang: str) -> str:
+        return f"{self.field}：{self.message_zh}" if lang == "zh" else f"{self.field}: {self.message}"
 
 
 def did_you_mean(wanted: str, known: Iterable[str], n: int = 3) -> list[str]:

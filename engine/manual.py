@@ -1,7 +1,9 @@
 """The self-inspection manual (自查手册), generated from the knowledge base.
 
-One structure feeds every rendering (JSON here; the Excel template and web forms later): sections, questions with
-their answer types, and, for each question, which indicators and rules use its answer.
+One structure feeds every rendering (this JSON; the workbook, engine/intake/workbook, and the printable manual,
+explanations/manual_render.py, share its layout): sections, questions with their answer types and, for each
+question, which indicators use its answer; the exhaust treatment units a chain may list and the chemistries a
+step may be run with.
 """
 
 from __future__ import annotations
@@ -98,4 +100,19 @@ def build_manual(kb: KnowledgeBase) -> dict[str, Any]:
         "data_schema": "smart-audit manual --schema (JSON Schema of the self-inspection)",
         "question_count": sum(len(s["questions"]) for s in sections),
         "sections": sections,
+        "treatment_units": [
+            {
+                "id": u.id,
+                "name": {"zh": u.name.zh, "en": u.name.en},
+                "exhaust_choice": u.exhaust_choice,
+                "rank": u.rank,
+                "dust": u.dust,
+            }
+            for u in kb.treatment_units.values()
+        ],
+        "step_chemistries": {
+            s.id: [{"id": c.id, "name": {"zh": c.name.zh, "en": c.name.en}} for c in s.chemistries]
+            for s in kb.steps.values()
+            if s.chemistries
+        },
     }

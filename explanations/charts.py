@@ -13,9 +13,10 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 
-__all__ = ["before_after_svg"]
+__all__ = ["LEVEL_COLOURS", "before_after_svg"]
 
 _LEVEL_COLOURS = {"I": "#1e8449", "II": "#b7950b", "III": "#ca6f1e"}
+LEVEL_COLOURS = _LEVEL_COLOURS  # one colour per level for every chart
 
 plt.rcParams.update(
     {

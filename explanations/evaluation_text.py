@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from explanations.completeness_text import completeness_lines
 from explanations.i18n import firmness_text, indicator_level_label, instance_label, level_label
 
 __all__ = ["render_evaluation_text"]
@@ -112,7 +113,11 @@ def render_evaluation_text(ev: dict[str, Any], lang: str = "zh") -> str:
         for key in dq["insufficient_data"]:
             lines.append(("  - 数据不足：" if zh else "  - insufficient data: ") + key)
         for w in dq["warnings"]:
-            lines.append(f"  - {w['path']}: {w['message']}")
+            message = w.get("message_zh" if zh else "message_en") or w["message"]
+            lines.append(f"  - {w['path']}: {message}")
+    if ev.get("completeness"):
+        lines.append("")
+        lines.extend(completeness_lines(ev["completeness"], lang))
     return "\n".join(lines) + "\n"
 
 

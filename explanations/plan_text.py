@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.kb.loader import KnowledgeBase
+from explanations.completeness_text import completeness_lines
 from explanations.evaluation_text import _level, _num
 from explanations.figures import investment_text, money_text, payback_text, savings_text, totals_lines
 from explanations.rationale import localise
@@ -103,6 +104,9 @@ def render_plan_text(plan: dict[str, Any], lang: str = "zh", kb: KnowledgeBase |
         + "  "
         + "  ".join(f"{k} {_num(v)}" for k, v in proj["indices"].items()),
     ]
+    if plan.get("completeness"):
+        lines.append("")
+        lines.extend(completeness_lines(plan["completeness"], lang, indicators=3))
     focus = plan.get("audit_focus") or {}
     if focus.get("ranking"):
         lines.append("")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request, Response
-from pydantic import WithJsonSchema
+from fastapi import APIRouter, Depends, Request, Response
 
 from api import planning, records, store
 from api.deps import FiltersDep, IdempotencyKeyDep, KbDep, PageDep, ReaderDep, SessionDep, SubmitterDep
@@ -14,6 +15,7 @@ from api.idempotency import REPLAYED_HEADER, Idempotency
 from api.middleware import RESOURCE_SCOPE_KEY
 from api.openapi_examples import self_inspection_examples
 from api.orm import SelfInspectionRecord
+from api.problems import ProblemError, issue
 from api.schemas.common import Page, problem_responses
 from api.schemas.inspections import SelfInspectionOut, SelfInspectionSummary
 
@@ -21,11 +23,52 @@ __all__ = ["inspection_out", "router"]
 
 router = APIRouter(prefix="/v1/self-inspections", tags=["self-inspections"], responses=problem_responses(401, 403))
 
-SelfInspectionBody = Annotated[
-    dict[str, Any],
-    WithJsonSchema({"$ref": "#/components/schemas/SelfInspection"}),
-    Body(openapi_examples=self_inspection_examples()),
-]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # engine/intake/workbook/reader.py
+
+
+@dataclass(frozen=True)
+class Submission:
+    """The request body: a JSON self-inspection, or the workbook of ``smart-audit manual --format xlsx``."""
+
+    data: Any = None
+    workbook: bytes | None = None
+
+
+async def _submission(request: Request, _caller: SubmitterDep) -> Submission:
+    media = (request.headers.get("content-type") or "application/json").split(";")[0].strip().lower()
+    body = await request.body()
+    if media == XLSX:
+        return Submission(workbook=body)
+    if media == "application/json" or media.endswith("+json"):
+        try:
+            return Submission(data=json.loads(body))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            message = f"the body is not valid JSON: {exc}"
+            raise ProblemError(
+                422, "request-invalid", "Request invalid", message, errors=[issue("(root)", "json_invalid", message)]
+            ) from exc
+    raise ProblemError(
+        415,
+        "unsupported-media-type",
+        "Unsupported media type",
+        f"send the self-inspection as application/json or as the workbook ({XLSX}), not {media}",
+    )
+
+
+SubmissionDep = Annotated[Submission, Depends(_submission)]
+
+_BODY = {
+    "required": True,
+    "description": "the self-inspection as JSON, or the filled-in workbook of `smart-audit manual --format xlsx` "
+    "(same validation; errors then also carry `cell`, e.g. `年度数据!D5`)",
+    "content": {
+        "application/json": {
+            "schema": {"$ref": "#/components/schemas/SelfInspection"},
+            "examples": self_inspection_examples(),
+        },
+        XLSX: {"schema": {"type": "string", "format": "binary"}},
+    },
+}
 
 
 def summary_of(record: SelfInspectionRecord) -> SelfInspectionSummary:
@@ -48,6 +91,7 @@ def inspection_out(record: SelfInspectionRecord) -> SelfInspectionOut:
         kb_hash=record.kb_hash,
         input_hash=record.input_hash,
         warnings=record.warnings,
+        completeness=record.completeness,
         created_by=record.created_by,
         data=json.loads(record.data_json),
     )
@@ -66,25 +110,37 @@ def _answer(request: Request, response: Response, record: SelfInspectionRecord, 
     "",
     status_code=201,
     response_model=SelfInspectionOut,
-    responses=problem_responses(413, 422, 503),
+    responses=problem_responses(413, 415, 422, 503),
+    openapi_extra={"requestBody": _BODY},
 )
 def submit_self_inspection(
     request: Request,
     response: Response,
-    payload: SelfInspectionBody,
+    body: SubmissionDep,
     caller: SubmitterDep,
     loaded: KbDep,
     session: SessionDep,
     idempotency_key: IdempotencyKeyDep = None,
 ) -> SelfInspectionOut:
-    """Submit a self-inspection: validated (nothing is stored if invalid), evaluated and stored."""
-    idem = Idempotency(caller, idempotency_key, "POST", request.url.path, payload)
+    """Submit a self-inspection, as JSON or as the workbook: validated (nothing is stored if invalid), evaluated and
+    stored. A workbook is stored as the self-inspection read from it."""
+    if body.workbook is not None:
+        key_body: Any = {"workbook_sha256": hashlib.sha256(body.workbook).hexdigest()}
+    else:
+        key_body = body.data
+    idem = Idempotency(caller, idempotency_key, "POST", request.url.path, key_body)
     previous = idem.previous(session)
     if previous is not None:
         return _answer(request, response, session.get_one(SelfInspectionRecord, previous.resource_id), replayed=True)
-    validated = planning.validate(loaded, payload)
+    if body.workbook is not None:
+        validated = planning.validate_workbook(loaded, body.workbook)
+        payload = validated.inspection.model_dump(mode="json", exclude_none=True)
+    else:
+        payload = body.data
+        validated = planning.validate(loaded, payload)
     records.submit_scope(caller, validated.inspection.enterprise.id)
-    record = records.new_inspection(loaded, caller, payload, validated, planning.level_of(loaded, validated))
+    level, completeness = planning.assess(loaded, validated)
+    record = records.new_inspection(loaded, caller, payload, validated, level, completeness)
     session.add(record)
     idem.remember(session, 201, "self_inspection", record.id)
     winner = idem.commit(session)

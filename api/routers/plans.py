@@ -25,10 +25,15 @@ from api.idempotency import REPLAYED_HEADER, Idempotency
 from api.middleware import RESOURCE_SCOPE_KEY
 from api.openapi_examples import plan_request_examples
 from api.orm import Plan, PlanNote, SelfInspectionRecord, new_id, utcnow
-from api.problems import ProblemError
+from api.problems import ProblemError, issue
 from api.replay import replay
 from api.schemas.common import Page, problem_responses
+from api.schemas.paths import PathOut, PathRequest, WhatIfOut, WhatIfRequest
 from api.schemas.plans import NoteCreate, NoteOut, PlanCreate, PlanOut, PlanSummary, ReplayOut, TraceOut
+from engine.errors import EditError, UnknownIdError
+from engine.plan.path import cheapest_path
+from engine.plan.whatif import what_if
+from explanations.path_chart import path_curve_svg
 from explanations.render import render_narrative, render_report_html, render_report_pdf
 
 __all__ = ["router"]
@@ -105,12 +110,11 @@ def create_plan(
         validated = planning.validate(loaded, body.self_inspection, prefix="self_inspection.")
         records.submit_scope(caller, validated.inspection.enterprise.id, prefix="self_inspection.")
         built = planning.make_plan(loaded, validated, benchmark_set=body.benchmark_set, year=body.year)
-        latest_level = (
-            built.level
-            if body.year in (None, validated.inspection.latest.year) and body.benchmark_set is None
-            else planning.level_of(loaded, validated)
+        same = body.year in (None, validated.inspection.latest.year) and body.benchmark_set is None
+        latest_level, completeness = (
+            (built.level, built.plan.get("completeness")) if same else planning.assess(loaded, validated)
         )
-        si = records.new_inspection(loaded, caller, body.self_inspection, validated, latest_level)
+        si = records.new_inspection(loaded, caller, body.self_inspection, validated, latest_level, completeness)
         session.add(si)
         session.flush()  # the plan refers to it (no ORM relationship orders the inserts)
     record = records.new_plan(caller, si, built, loaded, benchmark_set=body.benchmark_set, year=body.year)
@@ -211,7 +215,9 @@ def list_plan_notes(plan_id: str, caller: ReaderDep, session: SessionDep, page: 
     return Page.of([note_out(n) for n in rows], total, page.limit, page.offset)
 
 
-def _plan_and_kb(plan_id: str, caller: Any, session: Any, holder: Any) -> tuple[Plan, dict[str, Any], Any]:
+def _plan_and_loaded(
+    plan_id: str, caller: Any, session: Any, holder: Any, need: str = "its texts are needed to render the plan"
+) -> tuple[Plan, dict[str, Any], Any]:
     record = store.get_plan(session, caller, plan_id)
     loaded = holder.by_hash(record.kb_hash)
     if loaded is None:
@@ -220,9 +226,14 @@ def _plan_and_kb(plan_id: str, caller: Any, session: Any, holder: Any) -> tuple[
             "kb-not-loaded",
             "Knowledge base of the plan not loaded",
             f"the plan was made with knowledge base {record.kb_version} ({record.kb_hash}), which this service does "
-            "not hold; its texts are needed to render the plan",
+            f"not hold; {need}",
         )
-    return record, json.loads(record.plan_json), loaded.kb
+    return record, json.loads(record.plan_json), loaded
+
+
+def _plan_and_kb(plan_id: str, caller: Any, session: Any, holder: Any) -> tuple[Plan, dict[str, Any], Any]:
+    record, plan, loaded = _plan_and_loaded(plan_id, caller, session, holder)
+    return record, plan, loaded.kb
 
 
 Lang = Annotated[Literal["zh", "en"], Query(description="language of the text (zh default)")]
@@ -265,3 +276,73 @@ def get_plan_report(
             headers={"Content-Disposition": f'inline; filename="plan-{record.id}-{lang}.pdf"'},
         )
     return HTMLResponse(render_report_html(kb, plan, lang, generated_at))
+
+
+_NEEDS_KB = "the plan's own knowledge base is needed to project its options again"
+
+
+@router.post("/{plan_id}/path", response_model=PathOut, responses=problem_responses(404, 409, 422))
+def plan_path(
+    plan_id: str, body: PathRequest, caller: ReaderDep, session: SessionDep, holder: KbHolderDep, lang: Lang = "zh"
+) -> PathOut:
+    """The cheapest set of the plan's options whose projected evaluation reaches a level, the trade-off curve, and
+    what stays short when none does (objective: least investment, shortest payback or most CO2 avoided)."""
+    record, plan, loaded = _plan_and_loaded(plan_id, caller, session, holder, _NEEDS_KB)
+    si = session.get_one(SelfInspectionRecord, record.self_inspection_id)
+    validated = planning.validate(loaded, json.loads(si.data_json), stored=si.id)
+    try:
+        out = cheapest_path(
+            loaded.kb,
+            validated.inspection,
+            plan,
+            target=body.target,
+            objective=body.objective,
+            include_unpriced=body.include_unpriced,
+            limit=body.limit,
+            graph=loaded.graph,
+        )
+    except UnknownIdError as exc:
+        raise ProblemError(
+            422,
+            "request-invalid",
+            "Request invalid",
+            f"target: {exc}",
+            errors=[issue("target", "unknown_level", str(exc))],
+        ) from exc
+    chart = path_curve_svg(out, lang) if body.chart else None
+    return PathOut(plan_id=record.id, **out, chart_svg=chart)
+
+
+@router.post("/{plan_id}/whatif", response_model=WhatIfOut, responses=problem_responses(404, 409, 422))
+def plan_whatif(
+    plan_id: str, body: WhatIfRequest, caller: ReaderDep, session: SessionDep, holder: KbHolderDep
+) -> WhatIfOut:
+    """The plan again with answers changed and options accepted or rejected: level, plan and savings, and the
+    differences from the stored plan explained from the two traces."""
+    record, plan, loaded = _plan_and_loaded(plan_id, caller, session, holder, _NEEDS_KB)
+    si = session.get_one(SelfInspectionRecord, record.self_inspection_id)
+    raw = json.loads(si.data_json)
+    planning.validate(loaded, raw, stored=si.id)
+    try:
+        out = what_if(
+            loaded.kb,
+            raw,
+            sets=[(s.path, s.value) for s in body.set],
+            accept=body.accept,
+            reject=body.reject,
+            benchmark_set=record.benchmark_set,
+            year=record.requested_year,
+            graph=loaded.graph,
+            baseline=plan,
+        )
+    except EditError as exc:
+        errors = [issue(exc.where, exc.rule, exc.message)]
+        raise ProblemError(
+            422,
+            "whatif-invalid",
+            "What-if invalid",
+            f"{exc.where}: {exc.field}: {exc.message}",
+            errors=errors,
+            input_errors=exc.errors,
+        ) from exc
+    return WhatIfOut(plan_id=record.id, **out)

@@ -17,6 +17,11 @@ class FieldIssue(BaseModel):
     path: str = Field(examples=["years[2].resources.electricity"])
     rule: str = Field(examples=["parts_exceed_total"])
     message: str = Field(examples=["the parts add up to 120, more than the total 100"])
+    message_zh: str | None = Field(default=None, examples=["各部分合计 120，超过总量 100"])
+    message_en: str | None = Field(default=None, examples=["the parts add up to 120, more than the total 100"])
+    cell: str | None = Field(
+        default=None, description="sheet and cell of a workbook submission", examples=["年度数据!D5"]
+    )
 
 
 class Problem(BaseModel):

@@ -35,5 +35,10 @@ class SelfInspectionOut(SelfInspectionSummary):
     kb_hash: str
     input_hash: str = Field(description="SHA-256 of the validated self-inspection; plans of it carry the same")
     warnings: list[FieldIssue] = Field(description="implausible but possible values, each with its reason")
+    completeness: dict[str, Any] | None = Field(
+        default=None,
+        description="answered / applicable per manual section and per indicator, at submission (none for records "
+        "stored before it was kept)",
+    )
     created_by: str = Field(description="id of the API key that submitted it")
     data: dict[str, Any] = Field(description="the self-inspection as submitted")

@@ -108,6 +108,14 @@ def _recovered(kb: KnowledgeBase, year: YearData, yi: int, comp: m.CopperBalance
     for wi, waste in enumerate(year.wastes):
         copper_stream = waste.stream in comp.copper_streams
         seen = seen or copper_stream
+        if waste.unknown_destination:
+            if copper_stream or waste.copper_t is not None:
+                # recovered or not is what the destination says: without it the copper recovered is not known
+                path = f"years[{yi}].wastes[{wi}].destination"
+                out.inputs.append(Input(f"{waste.label}->unknown destination", None, "t", path))
+                out.missing.append(path)
+                complete = False
+            continue
         if kb.destinations[waste.destination].kind not in comp.recovered_destination_kinds:
             continue
         if waste.copper_t is None and not copper_stream:

@@ -19,6 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from engine.errors import UnknownIdError
+from engine.evaluate.completeness import completeness
 from engine.evaluate.criteria import FactView, LeafResult, Outcome, evaluate_condition
 from engine.evaluate.firmness import contested_rows, level_firmness, mark_not_rated
 from engine.evaluate.instances import (
@@ -47,8 +48,21 @@ from engine.kb.loader import KnowledgeBase
 __all__ = ["evaluate", "input_hash", "trends"]
 
 
+def _numbers(value: Any) -> Any:
+    """Numbers by value (7, 7.0 and Decimal("7.00") alike), so that equal self-inspections hash alike however they
+    were written (JSON, or a workbook whose cells keep no trailing zeros)."""
+    if isinstance(value, dict):
+        return {k: _numbers(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_numbers(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
 def input_hash(si: SelfInspection) -> str:
-    canonical = json.dumps(si.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    data = _numbers(si.model_dump(mode="python"))
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -481,4 +495,5 @@ def evaluate(
         trends=series,
         groups=group_rows,
         level_firmness=level_firmness(bset, instances, (overall, best), block),
+        completeness=completeness(kb, si, bset, instances),
     )

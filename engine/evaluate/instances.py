@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from engine.evaluate.copper import copper_recovery
 from engine.evaluate.result import Computed, Input, LevelThreshold
-from engine.intake.model import Concentration, Product, SelfInspection, YearData
+from engine.intake.model import Outlet, Product, SelfInspection, YearData
 from engine.intake.quantities import PER_PRODUCT, read_quantity
 from engine.kb import models as m
 from engine.kb.loader import KnowledgeBase
@@ -52,6 +52,17 @@ def grid_factor(kb: KnowledgeBase, param_id: str, region: str, year: int) -> tup
     return None, f"no {param_id} for region {region} in the knowledge base"
 
 
+def _concentration(
+    yi: int, oi: int, outlet: Outlet, compute: m.PollutantPerOutput, out: Computed
+) -> tuple[str, Decimal | None]:
+    """The outlet's concentration by the indicator's statistic, with where it was read and how it was made."""
+    reading = outlet.reading(compute.pollutant, compute.statistic)
+    if reading.samples:
+        out.notes.append(f"{outlet.name} {compute.pollutant}: {reading.note}")
+        return f"years[{yi}].wastewater.outlets[{oi}].samples[pollutant={compute.pollutant}]", reading.value
+    return f"years[{yi}].wastewater.outlets[{oi}].concentrations.{compute.pollutant}", reading.value
+
+
 def _pollutant(
     year: YearData, yi: int, compute: m.PollutantPerOutput, product: tuple[int, Product] | None, out: Computed
 ) -> Decimal | None:
@@ -63,9 +74,7 @@ def _pollutant(
     load = Decimal(0)
     if len(outlets) == 1:
         oi, outlet = outlets[0]
-        conc: Concentration | None = getattr(outlet.concentrations, compute.pollutant)
-        cpath = f"years[{yi}].wastewater.outlets[{oi}].concentrations.{compute.pollutant}"
-        cval = conc.canonical() if conc is not None else None
+        cpath, cval = _concentration(yi, oi, outlet, compute, out)
         out.inputs.append(Input(f"{compute.pollutant}_mg_per_l", cval, "mg/L", cpath))
         if product is not None:
             pi, prod = product
@@ -89,10 +98,8 @@ def _pollutant(
         out.notes.append("several outlets at this position: the load cannot be split by product line")
         return None
     for oi, outlet in outlets:
-        conc = getattr(outlet.concentrations, compute.pollutant)
-        cpath = f"years[{yi}].wastewater.outlets[{oi}].concentrations.{compute.pollutant}"
+        cpath, cval = _concentration(yi, oi, outlet, compute, out)
         vpath = f"years[{yi}].wastewater.outlets[{oi}].volume"
-        cval = conc.canonical() if conc is not None else None
         vol = outlet.volume.canonical() if outlet.volume is not None else None
         out.inputs.append(Input(f"{compute.pollutant}_mg_per_l", cval, "mg/L", cpath))
         out.inputs.append(Input("outlet_volume_m3", vol, "m3", vpath))
@@ -184,9 +191,13 @@ def _waste_ratio(kb: KnowledgeBase, year: YearData, yi: int, comp: m.WasteRatio,
             continue
         path = f"years[{yi}].wastes[{wi}].quantity"
         qty = waste.quantity.canonical()
-        out.inputs.append(Input(f"{waste.stream}->{waste.destination}", qty, "t", path))
+        out.inputs.append(Input(f"{waste.label}->{waste.destination}", qty, "t", path))
         if qty is None:
             out.missing.append(path)
+            return None
+        if waste.unknown_destination:
+            # used or not is what the destination says: an unknown one leaves the rate unknown, not recycled
+            out.missing.append(f"years[{yi}].wastes[{wi}].destination")
             return None
         counted += 1
         total += qty

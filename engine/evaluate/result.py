@@ -204,6 +204,7 @@ class EvaluationResult:
     trends: dict[str, dict[str, Any]]
     groups: list[dict[str, Any]]
     level_firmness: dict[str, Any] = field(default_factory=dict)
+    completeness: dict[str, Any] = field(default_factory=dict)
 
     @property
     def determined(self) -> bool:
@@ -240,4 +241,5 @@ class EvaluationResult:
                 "missing_inputs": sorted({m for i in self.instances for m in i.missing}),
                 "not_rated": [i.key for i in self.instances if i.not_rated is not None],
             },
+            "completeness": self.completeness,
         }

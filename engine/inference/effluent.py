@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine.intake.model import Concentration, Outlet, SelfInspection, Wastewater
+from engine.intake.monitoring import Reduced
 from engine.kb.effluent import OUTLET_POSITIONS, EffluentPollutant, EffluentStandard, limit_in_force
 from engine.kb.loader import KnowledgeBase
 
@@ -61,8 +62,10 @@ def _one(
     ww: Wastewater,
     oi: int,
     outlet: Outlet,
-    value: Decimal,
+    reading: Reduced,
 ) -> EffluentFact:
+    assert reading.value is not None
+    value = reading.value
     fact: dict[str, Any] = {
         "type": "effluent",
         "id": f"effluent:{oi}:{pol.pollutant}",
@@ -76,7 +79,16 @@ def _one(
         "value": value,
         "compared": outlet.position == pol.applies_at,
     }
-    inputs = [{"path": f"{path}.outlets[{oi}].concentrations.{pol.pollutant}", "value": value}]
+    inputs: list[dict[str, Any]]
+    if reading.samples:
+        fact.update(statistic=reading.statistic, samples=reading.samples, upper_bound=reading.upper_bound)
+        inputs = [
+            {"path": f"{path}.outlets[{oi}].samples[{si}]", "value": s.text()}
+            for si, s in enumerate(outlet.samples)
+            if s.pollutant == pol.pollutant
+        ]
+    else:
+        inputs = [{"path": f"{path}.outlets[{oi}].concentrations.{pol.pollutant}", "value": value}]
     parameters: list[dict[str, Any]] = [
         {
             "name": f"{std.name.en}: where {pol.name.en} is monitored",
@@ -86,6 +98,8 @@ def _one(
             "grade": pol.grade.value,
         }
     ]
+    if ww.discharge_route is not None:
+        fact["discharge_route"] = ww.discharge_route
     if ww.gb21900_table is not None:
         fact["table"] = ww.gb21900_table
         inputs.append({"path": f"{path}.gb21900_table", "value": ww.gb21900_table})
@@ -128,7 +142,17 @@ def _one(
         fact["limit_source"] = binding.source
         if binding.grade:
             fact["limit_grade"] = binding.grade
+        if reading.upper_bound and value > binding.value:
+            _undetermined(fact)
     return EffluentFact(fact, inputs, parameters)
+
+
+def _undetermined(fact: dict[str, Any]) -> None:
+    """A bound above the limit (not detected with a detection limit above it, or "≤ x" with x above it) says
+    nothing about compliance: the comparisons are taken out and the fact says so."""
+    for key in [k for k in fact if k.startswith(("limit", "ratio_to", "margin"))]:
+        del fact[key]
+    fact["limit_undetermined"] = True
 
 
 def effluent_facts(kb: KnowledgeBase, si: SelfInspection, year: int) -> list[EffluentFact]:
@@ -144,9 +168,8 @@ def effluent_facts(kb: KnowledgeBase, si: SelfInspection, year: int) -> list[Eff
         if outlet.position not in OUTLET_POSITIONS:
             continue
         for pol in std.pollutants:
-            conc: Concentration | None = getattr(outlet.concentrations, pol.pollutant, None)
-            value = conc.canonical() if conc is not None else None
-            if value is None:
+            reading = outlet.reading(pol.pollutant, std.sample_statistic)
+            if reading.value is None:
                 continue
-            out.append(_one(kb, std, pol, year, path, ww, oi, outlet, value))
+            out.append(_one(kb, std, pol, year, path, ww, oi, outlet, reading))
     return out

@@ -93,9 +93,19 @@ def build_facts(kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, gra
             ent[f"Y_{lv}"] = durable_float(Decimal(ev.indices_worst[lv].numerator) / ev.indices_worst[lv].denominator)
     for prod in latest.products:
         ent[f"makes_{prod.rigidity.value}_{prod.construction.value}"] = True
+    if latest.pass_rate is not None and latest.pass_rate.canonical() is not None:
+        ent["pass_rate"] = _plain(latest.pass_rate.canonical())
+    unknown = [(wi, w) for wi, w in enumerate(latest.wastes) if w.unknown_destination]
+    if unknown:
+        ent["wastes_destination_unknown"] = len(unknown)
+        ent["wastes_destination_unknown_list"] = "、".join(w.label for _, w in unknown)
     ent.update(_answers(dict(si.answers)))
     out.facts.append(ent)
     out.inputs["enterprise"] = [{"path": f"answers.{k}", "value": _plain(v)} for k, v in sorted(si.answers.items())]
+    yi_latest = si.years.index(latest)
+    out.inputs["enterprise"] += [
+        {"path": f"years[{yi_latest}].wastes[{wi}].destination", "value": f"{w.label}: unknown"} for wi, w in unknown
+    ]
     # steps ------------------------------------------------------------------------------------------------
     for i, facts in enumerate(si.process):
         if not facts.run or facts.step not in kb.steps:
@@ -107,9 +117,11 @@ def build_facts(kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, gra
             "id": fid,
             "step": facts.step,
             "family": step.family,
-            "streams": sorted(step.outputs),
+            "streams": sorted(step.outputs_with(facts.chemistry)),
             "indicators": graph.indicators_of_step(facts.step),
         }
+        if facts.chemistry is not None:
+            fact["chemistry"] = facts.chemistry
         fact.update(_answers(dict(facts.answers)))
         out.facts.append(fact)
         out.inputs[fid] = [{"path": f"process[{i}].step", "value": facts.step}] + [
@@ -165,12 +177,13 @@ def build_facts(kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, gra
     # streams ----------------------------------------------------------------------------------------------
     produced: dict[str, list[str]] = {}
     for f in steps_run:
-        for sid in kb.steps[f.step].outputs:
+        for sid in kb.steps[f.step].outputs_with(f.chemistry):
             produced.setdefault(sid, []).append(f.step)
     reported: dict[str, list[tuple[int, Any]]] = {}
     yi = si.years.index(latest)
     for wi, waste in enumerate(latest.wastes):
-        reported.setdefault(waste.stream, []).append((wi, waste))
+        if waste.stream in kb.streams:  # custom wastes have no stream fact; the enterprise fact names them
+            reported.setdefault(waste.stream, []).append((wi, waste))
     producers = _producers(kb, latest)
     known_outputs = [o for o in outputs if o is not None]
     output = sum(known_outputs, Decimal(0)) if len(known_outputs) == len(outputs) else None
@@ -200,7 +213,8 @@ def build_facts(kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, gra
                     fact["kg_per_m2"] = durable_float(total * 1000 / output)
             main = max(wastes, key=lambda p: p[1].quantity.canonical() or Decimal(0))[1]
             fact["destination"] = main.destination
-            fact["destination_kind"] = kb.destinations[main.destination].kind
+            if not main.unknown_destination:
+                fact["destination_kind"] = kb.destinations[main.destination].kind
             fact["hazardous"] = fact["hazardous"] or any(w.category == "hazardous" for _, w in wastes)
             inputs = [
                 {

@@ -10,13 +10,31 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from engine.intake.units import UNITS, to_canonical
+from engine.intake.measures import (
+    Area,
+    AreaWeight,
+    Concentration,
+    Energy,
+    Mass,
+    Model,
+    Money,
+    NumberOrUnknown,
+    Percent,
+    Volume,
+)
+from engine.intake.messages import invalid
+from engine.intake.migrate import SCHEMA_VERSION, migrate
+from engine.intake.monitoring import Sample
+from engine.intake.wastes import CUSTOM_STREAM, UNKNOWN_DESTINATION, Waste, hw_category
+from engine.intake.wastewater import Outlet, PermitLimits, Pollutants, Wastewater
 from engine.kb.models import Construction, Rigidity
 
 __all__ = [
+    "CUSTOM_STREAM",
     "SCHEMA_VERSION",
+    "UNKNOWN_DESTINATION",
     "Answer",
     "Area",
     "AreaWeight",
@@ -25,158 +43,30 @@ __all__ = [
     "CopperInput",
     "Energy",
     "Enterprise",
+    "ExhaustSource",
     "InvestmentQuote",
     "Mass",
     "Money",
     "Outlet",
     "Percent",
     "PermitLimits",
+    "Pollutants",
     "Prices",
     "Product",
     "Resources",
+    "Sample",
     "SelfInspection",
     "StepFacts",
+    "TreatmentStage",
     "Volume",
     "Waste",
     "Wastewater",
     "YearData",
+    "hw_category",
     "json_schema",
 ]
 
-SCHEMA_VERSION = "1"
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-def _number(raw: object) -> object:
-    if isinstance(raw, bool):
-        raise ValueError("expected a number or 'unknown', got a boolean")
-    if isinstance(raw, float | int):
-        return Decimal(str(raw))
-    if isinstance(raw, str) and raw.strip().lower() == "unknown":
-        return "unknown"
-    return raw
-
-
-NumberOrUnknown = Annotated[Decimal | Literal["unknown"], BeforeValidator(_number)]
-
-
-class _Quantity(_Model):
-    """A measured quantity with its unit."""
-
-    value: NumberOrUnknown
-    unit: str
-
-    @model_validator(mode="after")
-    def _check(self) -> _Quantity:
-        kind = self._kind()
-        if self.unit not in UNITS[kind]:
-            raise ValueError(f"unit {self.unit!r} is not a unit of {kind}; use one of {sorted(UNITS[kind])}")
-        if self.value != "unknown" and isinstance(self.value, Decimal) and self.value < 0:
-            raise ValueError("a quantity cannot be negative")
-        return self
-
-    @classmethod
-    def _kind(cls) -> str:
-        raise NotImplementedError  # pragma: no cover - every subclass names its kind
-
-    @property
-    def known(self) -> bool:
-        return self.value != "unknown"
-
-    def canonical(self) -> Decimal | None:
-        """The value in the canonical unit of its kind, or None when unknown."""
-        if not isinstance(self.value, Decimal):
-            return None
-        return to_canonical(self._kind(), self.value, self.unit)
-
-
-class Energy(_Quantity):
-    """kWh, MWh or 10^4kWh (万千瓦时)."""
-
-    unit: Literal["kWh", "MWh", "10^4kWh"]
-
-    @classmethod
-    def _kind(cls) -> str:
-        return "energy"
-
-
-class Volume(_Quantity):
-    """m3, t (of water) or 10^4m3."""
-
-    unit: Literal["m3", "t", "10^4m3"]
-
-    @classmethod
-    def _kind(cls) -> str:
-        return "volume"
-
-
-class Area(_Quantity):
-    """m2 or 10^4m2."""
-
-    unit: Literal["m2", "10^4m2"]
-
-    @classmethod
-    def _kind(cls) -> str:
-        return "area"
-
-
-class Mass(_Quantity):
-    """t or kg."""
-
-    unit: Literal["t", "kg"]
-
-    @classmethod
-    def _kind(cls) -> str:
-        return "mass"
-
-
-class Money(_Quantity):
-    """CNY or 10^4CNY (万元)."""
-
-    unit: Literal["CNY", "10^4CNY"]
-
-    @classmethod
-    def _kind(cls) -> str:
-        return "money"
-
-
-class Concentration(_Quantity):
-    """mg/L or g/L."""
-
-    unit: Literal["mg/L", "g/L"]
-
-    @classmethod
-    def _kind(cls) -> str:
-        return "concentration"
-
-
-class AreaWeight(_Quantity):
-    """Copper per m² of one clad side: g/m2, or oz/ft2 (the trade's foil "weight", 1 oz/ft2 = 305.15 g/m2)."""
-
-    unit: Literal["g/m2", "oz/ft2"]
-
-    @classmethod
-    def _kind(cls) -> str:
-        return "area_weight"
-
-
-class Percent(_Quantity):
-    """A rate in %, 0-100."""
-
-    unit: Literal["%"]
-
-    @classmethod
-    def _kind(cls) -> str:
-        return "percent"
-
-    @model_validator(mode="after")
-    def _range(self) -> Percent:
-        if isinstance(self.value, Decimal) and not (0 <= self.value <= 100):
-            raise ValueError("a rate must be between 0 and 100 %")
-        return self
+_Model = Model
 
 
 # --- identity -----------------------------------------------------------------------------------------------
@@ -218,13 +108,25 @@ class Product(_Model):
     def _layers(self) -> Product:
         if self.construction in (Construction.multilayer, Construction.hdi):
             if self.layers is None:
-                raise ValueError(f"a {self.construction} board needs its total layer count (layers)")
+                invalid(
+                    "layers_missing",
+                    f"a {self.construction} board needs its total layer count (layers)",
+                    f"{self.construction} 板需填写总层数（layers）",
+                )
             if self.layers < 3:
-                raise ValueError(f"a {self.construction} board has at least 3 layers")
+                invalid(
+                    "layers_range",
+                    f"a {self.construction} board has at least 3 layers",
+                    f"{self.construction} 板至少 3 层",
+                )
         elif self.layers is not None:
             expected = 1 if self.construction == Construction.single else 2
             if self.layers != expected:
-                raise ValueError(f"a {self.construction}-sided board has {expected} layer(s)")
+                invalid(
+                    "layers_range",
+                    f"a {self.construction}-sided board has {expected} layer(s)",
+                    f"{self.construction} 板为 {expected} 层",
+                )
         return self
 
     @property
@@ -269,89 +171,6 @@ class Resources(_Model):
     chemicals: list[Chemical] = Field(default_factory=list)
 
 
-class _Concentrations(_Model):
-    """Concentrations by pollutant (the names of GB 21900-2008: 总铜 cu, 总镍 ni, 化学需氧量 cod, 氨氮 nh3n, 总氮 tn,
-    总磷 tp, 总氰化物 cn, 悬浮物 ss, 总铬 total_cr, 六价铬 cr6, 总镉 cd, 总铅 pb, 总银 ag)."""
-
-    cu: Concentration | None = None
-    ni: Concentration | None = None
-    cod: Concentration | None = None
-    nh3n: Concentration | None = None
-    tn: Concentration | None = None
-    tp: Concentration | None = None
-    cn: Concentration | None = None
-    ss: Concentration | None = None
-    total_cr: Concentration | None = None
-    cr6: Concentration | None = None
-    cd: Concentration | None = None
-    pb: Concentration | None = None
-    ag: Concentration | None = None
-
-
-class Pollutants(_Concentrations):
-    """Concentrations measured at an outlet in the year, as the plant reports them."""
-
-    ph: Decimal | None = Field(default=None, ge=0, le=14)
-
-
-class PermitLimits(_Concentrations):
-    """The plant's discharge-permit limits (排污许可证许可排放浓度), mg/L, compared at the outlet where GB 21900
-    monitors each pollutant: class-I pollutants (Ni, Cr, Cr(VI), Cd, Pb, Ag) at the workshop or facility outlet,
-    the others at the main discharge outlet."""
-
-    permit_number: str | None = Field(default=None, min_length=1, max_length=64, description="排污许可证编号")
-
-    @model_validator(mode="after")
-    def _positive(self) -> PermitLimits:
-        for name in _Concentrations.model_fields:
-            limit = getattr(self, name)
-            if limit is not None and isinstance(limit.value, Decimal) and limit.value == 0:
-                raise ValueError(f"the permit limit for {name} must be greater than zero")
-        return self
-
-
-class Outlet(_Model):
-    name: str = Field(min_length=1)
-    position: Literal["before_treatment", "workshop_outlet", "discharge"] = Field(
-        description="before_treatment: raw wastewater entering the plant; workshop_outlet: class-I pollutant outlet;"
-        " discharge: the main outlet"
-    )
-    concentrations: Pollutants
-    volume: Volume | None = Field(
-        default=None, description="annual volume through this outlet; needed when several outlets share a position"
-    )
-
-
-class Wastewater(_Model):
-    generated: Volume = Field(description="wastewater generated (产生量)")
-    discharged: Volume | None = Field(default=None, description="wastewater discharged (排放量)")
-    outlets: list[Outlet] = Field(default_factory=list)
-    gb21900_table: Literal["table2", "table3"] | None = Field(
-        default=None,
-        description="the GB 21900-2008 table the plant must meet (执行标准): table2 (表2 排放限值) or table3 "
-        "(表3 特别排放限值, where the authority designates it); when absent, both are compared and the output says "
-        "which comparison holds only under Table 3",
-    )
-    permit_limits: PermitLimits | None = Field(
-        default=None, description="limits of the plant's discharge permit (排污许可证), if it has one"
-    )
-
-
-class Waste(_Model):
-    stream: str = Field(description="waste-stream id of the knowledge base, e.g. spent_alkaline_etchant")
-    category: Literal["hazardous", "general"]
-    quantity: Mass
-    destination: str = Field(description="destination id of the knowledge base, e.g. offsite_recycling")
-    copper_t: Mass | None = Field(default=None, description="copper contained, if known (e.g. from recycler receipts)")
-    fee_cny_per_t: Decimal | None = Field(
-        default=None,
-        ge=-1000000,
-        le=1000000,
-        description="what the plant pays per tonne to have it taken away (negative: what the recycler pays the plant)",
-    )
-    note: str = ""
-
-
 class CopperInput(_Model):
     """Copper brought into production in the year (铜投入量), the inputs of the plant's copper balance.
 
@@ -383,13 +202,19 @@ class CopperInput(_Model):
     @model_validator(mode="after")
     def _one_laminate_source(self) -> CopperInput:
         if self.laminate is not None and (self.ccl_foil or self.lamination_foil_area or self.lamination_foil):
-            raise ValueError(
-                "give the laminate copper either in tonnes (laminate) or as foil (ccl_foil, lamination_foil), not both"
+            invalid(
+                "copper_input_twice",
+                "give the laminate copper either in tonnes (laminate) or as foil (ccl_foil, lamination_foil), not both",
+                "覆铜板含铜量请二选一填写：按吨（laminate）或按铜箔规格（ccl_foil、lamination_foil），不要同时填写",
             )
         if (self.lamination_foil_area is None) != (self.lamination_foil is None):
             area = self.lamination_foil_area
             if not (area is not None and area.value == Decimal(0)):
-                raise ValueError("lamination_foil_area and lamination_foil go together (area and copper per m2)")
+                invalid(
+                    "lamination_foil_pair",
+                    "lamination_foil_area and lamination_foil go together (area and copper per m2)",
+                    "压合铜箔面积（lamination_foil_area）与铜箔规格（lamination_foil）需同时填写",
+                )
         return self
 
 
@@ -406,6 +231,9 @@ class YearData(_Model):
         "etchant regeneration) plus the copper in the wastes sent to recyclers (recycler receipts)",
     )
     copper_input: CopperInput | None = Field(default=None, description="copper brought into production (铜投入量)")
+    pass_rate: Percent | None = Field(
+        default=None, description="plant-wide pass rate of the year (全厂产品合格率), as the plant's records give it"
+    )
 
 
 class Price(_Model):
@@ -446,14 +274,60 @@ class StepFacts(_Model):
     """A process step as run by the enterprise, with the manual's step-scoped answers about it."""
 
     step: str = Field(description="step id of the knowledge base")
-    run: bool = True
+    run: bool = Field(default=True, description="false: the plant does not run the step itself (declared absent)")
+    absent_reason: Literal["outsourced", "not_used"] | None = Field(
+        default=None, description="with run: false - outsourced (外协) or not_used (本厂工艺无此工序)"
+    )
+    chemistry: str | None = Field(
+        default=None,
+        description="the step's chemistry, one of the step's chemistries in the knowledge base (e.g. ammoniacal for "
+        "inner-layer etching); absent: the step's default chemistry",
+    )
     answers: dict[str, Annotated[Answer, BeforeValidator(_answer)]] = Field(default_factory=dict)
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _absent(self) -> StepFacts:
+        if self.run and self.absent_reason is not None:
+            invalid(
+                "absent_reason_for_step_run",
+                "absent_reason is for a step that is not run (run: false)",
+                "absent_reason 仅用于未运行的工序（run: false）",
+            )
+        return self
+
+
+class TreatmentStage(_Model):
+    """One stage of an exhaust treatment chain: a treatment unit type of the knowledge base and how many units."""
+
+    unit: str = Field(description="treatment unit id of the knowledge base (manual/treatment_units.yaml)")
+    count: int = Field(default=1, ge=1, le=100, description="number of units of this type in the stage (台/套)")
+
+
+class ExhaustSource(_Model):
+    """One exhaust source (排气筒, e.g. DA001) with the steps it serves and its ordered treatment chain.
+
+    When given, the step answer q_line_exhaust_treatment (and q_dust_collection for dust) of the steps it serves
+    is derived from the chain (engine/intake/exhaust.py); a stated answer must agree with it."""
+
+    name: str = Field(min_length=1, max_length=200, description="e.g. DA001 酸性废气排气筒")
+    steps: list[str] = Field(min_length=1, description="step ids whose exhaust goes to this source")
+    treatment: list[TreatmentStage] = Field(
+        default_factory=list, description="treatment units in the order the exhaust passes them; empty: untreated"
+    )
+    dust_recovered: bool | None = Field(
+        default=None, description="dust collected by the chain goes to recovery (e.g. copper from drill dust)"
+    )
+    note: str = ""
 
 
 class SelfInspection(_Model):
     """An enterprise's cleaner-production self-inspection (自查手册填报)."""
 
-    schema_version: Literal["1"] = "1"
+    schema_version: Literal["1", "2"] = Field(
+        default="2",
+        description='"2"; files of version "1" are migrated on reading (engine/intake/migrate.py)',
+    )
     enterprise: Enterprise
     reporting_years: list[int] = Field(min_length=1, max_length=3)
     years: list[YearData] = Field(min_length=1, max_length=3)
@@ -463,20 +337,35 @@ class SelfInspection(_Model):
     investment_quotes: list[InvestmentQuote] = Field(
         default_factory=list, description="the enterprise's own investment quotes per option (optional)"
     )
+    exhaust_sources: list[ExhaustSource] = Field(
+        default_factory=list, description="exhaust sources with their treatment chains (optional)"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _migrate(cls, data: Any) -> Any:
+        return migrate(data)
 
     @field_validator("reporting_years")
     @classmethod
     def _years_in_order(cls, years: list[int]) -> list[int]:
         if years != sorted(years) or len(set(years)) != len(years):
-            raise ValueError("reporting years must be distinct and in ascending order")
+            invalid(
+                "years_order",
+                "reporting years must be distinct and in ascending order",
+                "报告年份应互不相同且按升序排列",
+            )
         return years
 
     @model_validator(mode="after")
     def _years_match(self) -> SelfInspection:
         given = [y.year for y in self.years]
         if given != self.reporting_years:
-            raise ValueError(
-                f"years[] must hold the reporting years in the same order: expected {self.reporting_years}, got {given}"
+            invalid(
+                "years_match",
+                "years[] must hold the reporting years in the same order: "
+                f"expected {self.reporting_years}, got {given}",
+                f"years[] 应按相同顺序包含各报告年份：应为 {self.reporting_years}，实为 {given}",
             )
         return self
 
@@ -493,6 +382,6 @@ class SelfInspection(_Model):
 
 def json_schema() -> dict[str, Any]:
     schema = SelfInspection.model_json_schema()
-    schema["$id"] = "https://smart-audit/schemas/self-inspection/1"
+    schema["$id"] = f"https://smart-audit/schemas/self-inspection/{SCHEMA_VERSION}"
     schema["title"] = "SelfInspection / 清洁生产自查手册填报"
     return schema

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["check_knowledge_base", "monotonicity_violations"]
 
 POLLUTANTS = frozenset(name for name in Pollutants.model_fields if name != "ph")
+EXHAUST_QUESTION = "q_line_exhaust_treatment"  # the step answer a treatment chain is read as (engine/intake/exhaust.py)
 
 
 class _Checker:
@@ -74,6 +75,7 @@ def check_knowledge_base(kb: KnowledgeBase) -> list[KbIssue]:
     _check_parameters(c)
     c.issues.extend(check_effluent_standards(kb, POLLUTANTS))
     _check_manual(c)
+    _check_treatment_units(c)
     _check_findings(c)
     c.issues.extend(check_rules(kb))
     c.issues.extend(check_options(kb))
@@ -106,6 +108,29 @@ def _check_findings(c: _Checker) -> None:
 
 def _families(kb: KnowledgeBase) -> set[str]:
     return {step.family for step in kb.steps.values()}
+
+
+def _check_chemistries(c: _Checker, step: m.Step, file: str, path: str) -> None:
+    ids = [chem.id for chem in step.chemistries]
+    if len(set(ids)) != len(ids):
+        c.add(file, f"{path}.chemistries", "chemistry ids must be unique within a step", "rename the duplicate")
+    for ci, chem in enumerate(step.chemistries):
+        c.sources_list(chem.sources, file, f"{path}.chemistries[{ci}]")
+        for i, out in enumerate(chem.outputs or []):
+            if c.ref("stream", out, c.kb.streams, file, f"{path}.chemistries[{ci}].outputs[{i}]"):
+                if c.kb.streams[out].kind == "resource":
+                    c.add(file, f"{path}.chemistries[{ci}].outputs[{i}]", f"output {out!r} is a resource stream")
+
+
+def _check_treatment_units(c: _Checker) -> None:
+    kb = c.kb
+    question = kb.questions.get(EXHAUST_QUESTION)
+    choices = [ch.value for ch in question.choices] if question is not None else []
+    for uid, unit in kb.treatment_units.items():
+        o = kb.origin("treatment_units", uid)
+        c.sources_list(unit.sources, o.file, o.path)
+        if unit.exhaust_choice is not None:
+            c.ref(f"choice of {EXHAUST_QUESTION}", unit.exhaust_choice, choices, o.file, f"{o.path}.exhaust_choice")
 
 
 def _check_manual(c: _Checker) -> None:
@@ -240,6 +265,7 @@ def _check_process(c: _Checker) -> None:
                         f"output {out!r} is a resource stream",
                         "list resources under inputs",
                     )
+        _check_chemistries(c, step, o.file, o.path)
     for sid, stream in kb.streams.items():
         o = kb.origin("streams", sid)
         c.sources_list(stream.sources, o.file, o.path)

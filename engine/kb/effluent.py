@@ -65,6 +65,10 @@ class EffluentStandard(Strict):
     source: str
     tables: list[EffluentTable] = Field(min_length=1)
     pollutants: list[EffluentPollutant] = Field(min_length=1)
+    sample_statistic: Literal["maximum", "mean", "flow_weighted"] = Field(
+        default="maximum",
+        description="how the monitoring samples of a pollutant are compared with a limit (engine/intake/monitoring.py)",
+    )
 
     @model_validator(mode="after")
     def _unique(self) -> EffluentStandard:

@@ -60,6 +60,15 @@ def _effluent_schema(kb: KnowledgeBase) -> dict[str, FieldSpec]:
         "class_i": FieldSpec("bool", description="class-I pollutant (limit at the workshop or facility outlet)"),
         "applies_at": FieldSpec("str", positions, description="outlet where the standard monitors the pollutant"),
         "compared": FieldSpec("bool", description="the sample was taken where the limits apply"),
+        "statistic": FieldSpec(
+            "str", ("maximum", "mean", "flow_weighted"), description="how the samples were reduced (when given)"
+        ),
+        "samples": FieldSpec("number", unit="1", description="number of monitoring samples reduced"),
+        "upper_bound": FieldSpec("bool", description="the value is a bound (a censored sample decided it)"),
+        "limit_undetermined": FieldSpec(
+            "bool", description="the value is a bound above the limit: compliance cannot be told"
+        ),
+        "discharge_route": FieldSpec("str", ("municipal_sewer", "park_plant", "direct", "none")),
         "value": FieldSpec("number", unit=mg, description="measured concentration"),
         "table": FieldSpec("str", tables, description="GB 21900 table the plant states; absent when not stated"),
         "permit_number": FieldSpec("str"),
@@ -95,6 +104,11 @@ def fact_schema(kb: KnowledgeBase) -> dict[str, dict[str, FieldSpec]]:
         "Y_III": FieldSpec("number", unit="1"),
         "steps_run": FieldSpec("list", tuple(sorted(kb.steps))),
         "families_run": FieldSpec("list", families),
+        "pass_rate": FieldSpec("number", unit="%", description="plant-wide pass rate of the evaluated year"),
+        "wastes_destination_unknown": FieldSpec(
+            "number", unit="1", description="wastes of the evaluated year whose destination is 'unknown'"
+        ),
+        "wastes_destination_unknown_list": FieldSpec("str", description="their names, separated by 、"),
     }
     for rigidity in ("rigid", "flexible"):
         for construction in ("single", "double", "multilayer", "hdi"):
@@ -105,6 +119,11 @@ def fact_schema(kb: KnowledgeBase) -> dict[str, dict[str, FieldSpec]]:
         "family": FieldSpec("str", families),
         "streams": FieldSpec("list", tuple(sorted(kb.streams)), description="waste streams the step produces"),
         "indicators": FieldSpec("list", tuple(sorted(kb.indicators)), description="indicators the step bears on"),
+        "chemistry": FieldSpec(
+            "str",
+            tuple(sorted({c.id for s in kb.steps.values() for c in s.chemistries})),
+            description="the chemistry the plant states for the step (process[].chemistry); absent: the default",
+        ),
     }
     for q in kb.questions.values():
         spec = _question_field(q.answer, tuple(c.value for c in q.choices), q.unit)
@@ -140,7 +159,9 @@ def fact_schema(kb: KnowledgeBase) -> dict[str, dict[str, FieldSpec]]:
             description="steps that produce it per the knowledge base (routes of the board types made, utilities)",
         ),
         "reported": FieldSpec("bool", description="the plant reported a quantity for it in the evaluated year"),
-        "destination": FieldSpec("str", tuple(sorted(kb.destinations)), description="reported destination"),
+        "destination": FieldSpec(
+            "str", (*sorted(kb.destinations), "unknown"), description="reported destination ('unknown': not known)"
+        ),
         "destination_kind": FieldSpec("str", tuple(sorted({d.kind for d in kb.destinations.values()}))),
         "quantity_t": FieldSpec("number", unit="t", description="reported quantity of the evaluated year"),
         "kg_per_m2": FieldSpec("number", unit="kg/m2", description="reported quantity per m² of qualified output"),

@@ -74,6 +74,7 @@ class KnowledgeBase:
     gaps: dict[str, m.Gap] = field(default_factory=dict)
     sections: dict[str, m.ManualSection] = field(default_factory=dict)
     questions: dict[str, m.Question] = field(default_factory=dict)
+    treatment_units: dict[str, m.TreatmentUnit] = field(default_factory=dict)
     findings: dict[str, m.FindingDef] = field(default_factory=dict)
     rules: dict[str, Rule] = field(default_factory=dict)
     options: dict[str, Option] = field(default_factory=dict)
@@ -324,6 +325,7 @@ def load_kb(root: Path | str | None = None) -> KnowledgeBase:
         gaps=collections["gaps"],
         sections=collections["sections"],
         questions=collections["questions"],
+        treatment_units=collections["treatment_units"],
         findings=collections["findings"],
         rules=collections["rules"],
         options=collections["options"],

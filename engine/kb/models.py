@@ -143,6 +143,17 @@ class StepInput(Strict):
     note: str = ""
 
 
+class StepChemistry(Strict):
+    """One chemistry a step may run with (e.g. inner-layer etching in cupric chloride or ammoniacal etchant)."""
+
+    id: Id
+    name: LocalText
+    outputs: list[Id] | None = Field(
+        default=None, description="waste streams the step produces with this chemistry, when not the step's own"
+    )
+    sources: list[SourceId] = Field(min_length=1)
+
+
 class Step(Strict):
     id: Id
     name: LocalText
@@ -151,7 +162,20 @@ class Step(Strict):
     description: str = ""
     inputs: list[StepInput] = Field(default_factory=list)
     outputs: list[Id] = Field(default_factory=list, description="ids of the waste streams the step produces")
+    chemistries: list[StepChemistry] = Field(
+        default_factory=list,
+        description="chemistries a plant may state for the step (process[].chemistry); the first is the step as "
+        "described above, its default",
+    )
     sources: list[SourceId] = Field(min_length=1)
+
+    def chemistry(self, chem_id: str | None) -> StepChemistry | None:
+        return next((c for c in self.chemistries if c.id == chem_id), None)
+
+    def outputs_with(self, chem_id: str | None) -> list[str]:
+        """The streams the step produces with the chemistry ``chem_id`` (None: the default)."""
+        chem = self.chemistry(chem_id)
+        return list(chem.outputs) if chem is not None and chem.outputs is not None else list(self.outputs)
 
 
 class StreamProperties(Strict):
@@ -275,6 +299,10 @@ class PollutantPerOutput(Strict):
     pollutant: Id
     stage: Literal["generated", "discharged"] = Field(
         description="generated: concentration before end-of-pipe treatment; discharged: at the discharge outlet"
+    )
+    statistic: Literal["maximum", "mean", "flow_weighted"] = Field(
+        default="flow_weighted",
+        description="how monitoring samples become the concentration of the load (engine/intake/monitoring.py)",
     )
 
 
@@ -573,6 +601,20 @@ class Question(Strict):
         return self
 
 
+class TreatmentUnit(Strict):
+    """A type of exhaust treatment unit a plant may list in an exhaust source's chain (manual/treatment_units.yaml).
+
+    ``exhaust_choice`` is the choice of q_line_exhaust_treatment the unit stands for; a chain stands for the choice
+    of its unit with the lowest ``rank``. ``dust``: the unit collects dust (q_dust_collection)."""
+
+    id: Id
+    name: LocalText
+    exhaust_choice: Id | None = None
+    rank: int = Field(ge=0, description="precedence when a chain is read as one answer (lower wins)")
+    dust: bool = False
+    sources: list[SourceId] = Field(min_length=1)
+
+
 class FindingDef(Strict):
     """A kind of finding (a problem at a step, an indicator, a stream, an effluent sample or the enterprise) that rules
     conclude."""
@@ -621,6 +663,7 @@ _RECORD_TYPES = (
     "gaps",
     "sections",
     "questions",
+    "treatment_units",
     "findings",
     "rules",
     "options",
@@ -658,6 +701,7 @@ class KbFile(Strict):
     gaps: list[Gap] = Field(default_factory=list)
     sections: list[ManualSection] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)
+    treatment_units: list[TreatmentUnit] = Field(default_factory=list)
     findings: list[FindingDef] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)
     options: list[Option] = Field(default_factory=list)

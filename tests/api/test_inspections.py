@@ -29,6 +29,10 @@ def test_submit_stores_and_answers_the_record(client: TestClient, world: World) 
     assert body["level"] == "I"  # examples/README.md: the HDI leader reaches level I
     assert body["kb_hash"].startswith("sha256:") and body["input_hash"].startswith("sha256:")
     assert body["created_by"] == world.ent_a.key_id and body["warnings"] == []
+    completeness = body["completeness"]
+    assert completeness["applicable"] >= completeness["answered"] > 0
+    assert [s["id"] for s in completeness["sections"]][:2] == ["process_equipment", "process_steps"]
+    assert any(i["id"] == "electricity_per_m2" for i in completeness["indicators"])
     assert body["data"] == data
     again = client.get(response.headers["location"], headers=world.ent_a.headers)
     assert again.status_code == 200 and again.json() == body
@@ -45,7 +49,9 @@ def test_invalid_submission_names_every_field_and_stores_nothing(client: TestCli
     )
     paths = {e["path"] for e in body["errors"]}
     assert "enterprise.name" in paths
-    assert all({"path", "rule", "message"} == set(e) for e in body["errors"])
+    assert all({"path", "rule", "message", "message_zh", "message_en"} == set(e) for e in body["errors"])
+    assert all(e["message_zh"] and e["message_en"] == e["message"] for e in body["errors"])
+    assert {"years[1].resources.electricity.unit", "process[0].step"} <= paths  # types and unknown ids together
     assert any(e["rule"] == "missing" for e in body["errors"])
     assert "nothing of it was accepted" in body["detail"]
     assert _count(client, world.enterprise_a) == before
@@ -152,3 +158,77 @@ def test_stored_records_are_immutable(client: TestClient, world: World) -> None:
         assert_problem(response, 405, "method-not-allowed")
     stored = client.get(f"/v1/self-inspections/{world.si_a}", headers=world.platform.headers).json()
     assert json.dumps(stored["data"])  # still there, unchanged
+
+
+def test_a_submission_without_answers_says_how_complete_it_is(client: TestClient, world: World) -> None:
+    data = as_enterprise(example("demo_single_sided_small"), world.enterprise_a)
+    data["answers"] = {}
+    for step in data["process"]:
+        step.pop("answers", None)
+    body = client.post("/v1/self-inspections", json=data, headers=world.ent_a.headers).json()
+    completeness = body["completeness"]
+    assert completeness["answered"] == 0 and completeness["applicable"] > 100
+    assert all(s["answered"] == 0 for s in completeness["sections"])
+    plan = client.post("/v1/plans", json={"self_inspection_id": body["id"]}, headers=world.ent_a.headers).json()
+    assert plan["plan"]["completeness"] == plan["plan"]["evaluation"]["completeness"]
+    assert plan["plan"]["completeness"]["answered"] == 0
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_submit_the_workbook(client: TestClient, world: World) -> None:
+    from engine.intake.validate import parse_self_inspection
+    from engine.intake.workbook.writer import write_workbook
+
+    kb = client.app.state.kb.current.kb  # type: ignore[attr-defined]
+    data = as_enterprise(example("demo_single_sided_small"), world.enterprise_a)
+    si = parse_self_inspection(kb, data).inspection
+    content = write_workbook(kb, "zh", si)
+    headers = {**world.ent_a.headers, "content-type": XLSX}
+    response = client.post("/v1/self-inspections", content=content, headers=headers)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert parse_self_inspection(kb, body["data"]).inspection == si
+    assert (
+        body["input_hash"]
+        == client.post("/v1/self-inspections", json=data, headers=world.ent_a.headers).json()["input_hash"]
+    )
+    assert body["completeness"]["answered"] > 0
+
+
+def test_a_workbook_with_errors_answers_every_error_at_its_cell(client: TestClient, world: World) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from engine.intake.validate import parse_self_inspection
+    from engine.intake.workbook.writer import write_workbook
+
+    kb = client.app.state.kb.current.kb  # type: ignore[attr-defined]
+    data = as_enterprise(example("demo_single_sided_small"), world.enterprise_a)
+    book = load_workbook(io.BytesIO(write_workbook(kb, "en", parse_self_inspection(kb, data).inspection)))
+    enterprise = next(ws for ws in book.worksheets if ws["A1"].value == "sheet:enterprise")
+    enterprise["C4"] = None  # the name
+    wastes = next(ws for ws in book.worksheets if ws["A1"].value == "sheet:wastes")
+    wastes["I3"] = "to the river"  # the destination (B year, C stream, ..., G-H quantity, I destination)
+    out = io.BytesIO()
+    book.save(out)
+    headers = {**world.ent_a.headers, "content-type": XLSX}
+    before = _count(client, world.enterprise_a)
+    body = assert_problem(
+        client.post("/v1/self-inspections", content=out.getvalue(), headers=headers), 422, "self-inspection-invalid"
+    )
+    cells = {e["cell"]: e for e in body["errors"]}
+    assert cells["Enterprise!C4"]["path"] == "enterprise.name" and cells["Enterprise!C4"]["rule"] == "missing"
+    assert cells["Wastes!I3"]["rule"] == "unknown_destination" and cells["Wastes!I3"]["message_zh"]
+    assert body["detail"].startswith("Enterprise!C4 (enterprise.name)")
+    assert _count(client, world.enterprise_a) == before
+
+
+def test_other_media_types_are_refused(client: TestClient, world: World) -> None:
+    headers = {**world.ent_a.headers, "content-type": "text/csv"}
+    assert_problem(client.post("/v1/self-inspections", content=b"a,b", headers=headers), 415, "unsupported-media-type")
+    doc = client.get("/openapi.json").json()
+    content = doc["paths"]["/v1/self-inspections"]["post"]["requestBody"]["content"]
+    assert content[XLSX]["schema"] == {"type": "string", "format": "binary"}

@@ -41,7 +41,7 @@ def test_manual_and_schema(client: TestClient, world: World) -> None:
     assert body["question_count"] == sum(len(s["questions"]) for s in body["sections"]) > 100
     assert body["kb_hash"].startswith("sha256:")
     schema = client.get("/v1/manual/schema", headers=world.ent_a.headers).json()
-    assert schema["$id"].endswith("/self-inspection/1")
+    assert schema["$id"].endswith("/self-inspection/2")
     assert "enterprise" in schema["properties"]
 
 
