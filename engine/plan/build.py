@@ -19,7 +19,7 @@ from engine.intake.model import SelfInspection
 from engine.kb.loader import KnowledgeBase
 from engine.plan.benefits import UNITS, Triple, estimate
 from engine.plan.combine import Combined, combine
-from engine.plan.costs import investment, operating_cost, payback, prices, stream_fees, valuation
+from engine.plan.costs import combined_money, investment, operating_cost, payback, prices, stream_fees, valuation
 from engine.plan.focus import audit_focus
 from engine.plan.pools import Pools
 from engine.plan.priority import priority
@@ -321,34 +321,14 @@ def _totals(
     co2 = _co2(kb, si, year, combined.totals)
     if co2 is not None and "central" in co2:
         out["co2_t"] = {k: co2[k] for k in ("low", "central", "high", "unit")}
-    money = [0.0, 0.0, 0.0]
-    priced = False
-    for rec, in_plan in zip(ordered, combined.in_plan, strict=True):
-        if rec.money is None or rec.savings is None:
-            continue
-        alone = rec.savings.amounts
-        for resource, part in rec.money["parts"].items():
-            if resource == "operating_cost":
-                share = [1.0, 1.0, 1.0]
-            else:
-                share = [
-                    float(in_plan[resource][i] / alone[resource][i])
-                    if resource in in_plan and alone[resource][i]
-                    else 0.0
-                    for i in range(3)
-                ]
-            for i, key in enumerate(("low", "central", "high")):
-                money[i] += (part[key] or 0) * share[i]
-            priced = True
-    if priced:
-        incomplete = sorted({r for rec in ordered if rec.money for r in rec.money.get("incomplete", [])})
-        out["money"] = {
-            "unit": "CNY/a",
-            "low": round(money[0]),
-            "central": round(money[1]),
-            "high": round(money[2]),
-            "incomplete": incomplete,
-        }
+    money = combined_money(
+        [
+            (rec.money, rec.savings.amounts if rec.savings else None, in_plan)
+            for rec, in_plan in zip(ordered, combined.in_plan, strict=True)
+        ]
+    )
+    if money is not None:
+        out["money"] = money
     known = [r.investment for r in ordered if r.investment and r.investment.get("central") is not None]
     gaps = [r.option.id for r in ordered if not r.investment or r.investment.get("central") is None]
     out["investment"] = {

@@ -291,3 +291,40 @@ def payback(inv: dict[str, Any], money: dict[str, Any] | None) -> dict[str, Any]
         "high": round(inv["high"] / low_money, 1) if low_money > 0 else None,
         "unit": "a",
     }
+
+
+def combined_money(
+    rows: list[tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, Any]]],
+) -> dict[str, Any] | None:
+    """The money a selection saves per year (CNY/a, low/central/high): each option's valuation times the share of
+    its own saving it keeps in the selection (``rows``: its money, its savings alone, what it keeps in the plan);
+    an operating-cost change counts whole. None when nothing of the selection is priced."""
+    total = [0.0, 0.0, 0.0]
+    priced = False
+    incomplete: set[str] = set()
+    for money, alone, in_plan in rows:
+        if not money or alone is None:
+            continue
+        incomplete.update(money.get("incomplete", []))
+        for resource, part in money["parts"].items():
+            if resource == "operating_cost":
+                share = [1.0, 1.0, 1.0]
+            else:
+                share = [
+                    float(in_plan[resource][i] / alone[resource][i])
+                    if resource in in_plan and alone.get(resource) and alone[resource][i]
+                    else 0.0
+                    for i in range(3)
+                ]
+            for i, end in enumerate(("low", "central", "high")):
+                total[i] += (part[end] or 0) * share[i]
+            priced = True
+    if not priced:
+        return None
+    return {
+        "unit": "CNY/a",
+        "low": round(total[0]),
+        "central": round(total[1]),
+        "high": round(total[2]),
+        "incomplete": sorted(incomplete),
+    }

@@ -45,6 +45,11 @@ Objective = Literal["investment", "payback", "co2"]
 _EPS = 1e-6
 _BIG_PAYBACK = 1e9  # years: the payback of a selection that saves no money, before one that does is found
 _SOLVES = 20  # programs solved per verification allowed, at most (proposals ruled out by their exact objective)
+# Ratio and combined objectives (payback, CO2) prove optimality with an additive bound that overlapping options make
+# loose: the proposals whose bound beats the best verified selection but whose exact value does not are excluded one
+# by one. At most this many proposals are solved; beyond, the best verified selection is returned, ``exact`` false
+# and the bound stated (a choice of this system, to answer within seconds).
+_PROPOSALS = 80
 
 
 @dataclass(frozen=True)
@@ -353,7 +358,7 @@ class _Search:
             # (combine.py), so a selection that cannot beat the best one found rules out every selection with fewer
             # savers and more consumers of electricity (a down-set cut)
             self.m.objective({x[i]: -it.co2 + 1e-6 for i, it in self.items.items()})
-            while self.verifications < limit and solves < _SOLVES * limit:
+            while self.verifications < limit and solves < min(_SOLVES * limit, _PROPOSALS):
                 solves += 1
                 s = self.propose()
                 if s is None:
@@ -370,7 +375,7 @@ class _Search:
         # payback: Dinkelbach's parametric form, min investment/lam - money, on the bound money-on-its-own (never
         # below the money the option keeps in a selection); no selection beats payback lam when the minimum is >= 0
         lam = _BIG_PAYBACK
-        while self.verifications < limit and solves < _SOLVES * limit:
+        while self.verifications < limit and solves < min(_SOLVES * limit, _PROPOSALS):
             solves += 1
             self.m.objective({x[i]: (it.cost or 0.0) / lam - it.money + 1e-9 for i, it in self.items.items()})
             solved = self.m.solve()

@@ -30,6 +30,7 @@ from engine.kb.loader import KnowledgeBase
 from engine.kb.options import Option
 from engine.plan.benefits import UNITS, Savings, estimate
 from engine.plan.combine import Combined, combine
+from engine.plan.costs import combined_money
 from engine.plan.pools import Pools
 from engine.plan.projection import project
 
@@ -244,27 +245,24 @@ class PlanOptions:
         valuation times the share of its own saving it keeps in the selection; None when nothing is priced."""
         key = self.ordered(ids)
         chosen = [self.by_id(i) for i in key]
-        total = [0.0, 0.0, 0.0]
-        priced = False
-        for opt, in_plan in zip(chosen, self.combined(key).in_plan, strict=True):
-            money = opt.row.get("money")
-            if not money or opt.savings is None:
-                continue
-            alone = opt.savings.amounts
-            for resource, part in money["parts"].items():
-                if resource == "operating_cost":
-                    share = [1.0, 1.0, 1.0]
-                else:
-                    share = [
-                        float(in_plan[resource][i] / alone[resource][i])
-                        if resource in in_plan and alone[resource][i]
-                        else 0.0
-                        for i in range(3)
-                    ]
-                for i, end in enumerate(("low", "central", "high")):
-                    total[i] += (part[end] or 0) * share[i]
-                priced = True
-        return total if priced else None
+        money = combined_money(
+            [
+                (opt.row.get("money"), opt.savings.amounts if opt.savings else None, in_plan)
+                for opt, in_plan in zip(chosen, self.combined(key).in_plan, strict=True)
+            ]
+        )
+        return [float(money[k]) for k in ("low", "central", "high")] if money else None
+
+    def money_row(self, ids: Iterable[str]) -> dict[str, Any] | None:
+        """The selection's money as the plan's ``totals.money`` gives it (rounded, with what is not priced)."""
+        key = self.ordered(ids)
+        chosen = [self.by_id(i) for i in key]
+        return combined_money(
+            [
+                (opt.row.get("money"), opt.savings.amounts if opt.savings else None, in_plan)
+                for opt, in_plan in zip(chosen, self.combined(key).in_plan, strict=True)
+            ]
+        )
 
     def investment(self, ids: Iterable[str]) -> dict[str, Any]:
         """The investment of the selection: the sum over the options whose investment is known, and the others."""
@@ -286,10 +284,10 @@ class PlanOptions:
         out: dict[str, Any] = {}
         for resource, (lo, ce, hi) in sorted(combined.totals.items()):
             base = combined.bases.get(resource)
-            out[resource] = {
-                "low": sig(lo),
+            out[resource] = {  # low and high as the smallest and largest case, as the plan's totals
+                "low": sig(min(lo, ce, hi)),
                 "central": sig(ce),
-                "high": sig(hi),
+                "high": sig(max(lo, ce, hi)),
                 "unit": UNITS[resource],
                 "base": sig(base) if base is not None else None,
                 "share_of_base": sig(ce / base * 100, 2) if base else None,
@@ -299,14 +297,9 @@ class PlanOptions:
         if factor is not None and kwh is not None:
             values = [float(v) * factor / 1000 for v in kwh]
             out["co2_t"] = {"low": sig(min(values)), "central": sig(values[1]), "high": sig(max(values)), "unit": "t"}
-        money = self.money(key)
+        money = self.money_row(key)
         if money is not None:
-            out["money"] = {
-                "unit": "CNY/a",
-                "low": round(money[0]),
-                "central": round(money[1]),
-                "high": round(money[2]),
-            }
+            out["money"] = money
         return out
 
     def payback_years(self, ids: Iterable[str]) -> float | None:
