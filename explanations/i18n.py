@@ -30,6 +30,7 @@ RESOURCES: dict[str, dict[str, str]] = {
         "copper_to_recycler_kg": "交回收单位的铜",
         "ccl_m2": "覆铜板",
         "cyanide_in_wastewater_kg": "废水中氰化物",
+        "voc_emitted_kg": "VOCs排放",
         "co2_t": "二氧化碳",
     },
     "en": {
@@ -47,6 +48,7 @@ RESOURCES: dict[str, dict[str, str]] = {
         "copper_to_recycler_kg": "copper sent to recyclers",
         "ccl_m2": "copper-clad laminate",
         "cyanide_in_wastewater_kg": "cyanide in wastewater",
+        "voc_emitted_kg": "VOCs emitted",
         "co2_t": "CO2",
     },
 }

@@ -156,6 +156,10 @@ class Chemical(_Model):
         "etchant", "ink", "dry_film", "plating", "developer", "stripper", "micro_etch", "cleaner", "other"
     ]
     quantity: Mass
+    voc_content: Percent | None = Field(
+        default=None,
+        description="VOCs content by mass, from the safety data sheet (挥发性有机物含量，按化学品安全技术说明书)",
+    )
     note: str = ""
 
 

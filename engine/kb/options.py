@@ -44,6 +44,7 @@ Resource = Literal[
     "copper_to_recycler_kg",
     "ccl_m2",
     "cyanide_in_wastewater_kg",
+    "voc_emitted_kg",
 ]
 
 Pool = Literal[
@@ -60,6 +61,8 @@ Pool = Literal[
     "ccl",
     "chemicals",
     "stream",
+    "voc_in_materials",
+    "ink_solids",
 ]
 
 
@@ -80,8 +83,10 @@ class BenefitModel(Strict):
       allocated to the steps), copper_load (the raw wastewater's copper allocated to the steps, recovered on site as
       metal: less copper in the wastewater and as much copper recovered), ccl (copper-clad laminate put into
       production, m²), cyanide_load (the raw wastewater's cyanide), chemicals (of ``chemical_categories``), stream
-      (tonnage of ``streams``, hazardous waste), treated_effluent (the wastewater discharged, treated and reused in
-      place of fresh water: it saves fresh water and discharge, not the wastewater generated);
+      (tonnage of ``streams``, hazardous waste), voc_in_materials (the VOCs the materials carry by their safety data
+      sheets' VOCs content: VOCs no longer emitted), ink_solids (the inks less their VOCs content, the mask cured:
+      organics no longer evaporated in the final bake), treated_effluent (the wastewater discharged, treated and
+      reused in place of fresh water: it saves fresh water and discharge, not the wastewater generated);
     - ``diversion``: ``fraction`` (%) of the reported tonnage of ``streams`` that now goes to landfill or
       incineration is sent to recycling or recovery instead (waste to disposal avoided); with ``copper_recovery``
       the copper it contains (stream ``properties``) goes to a recycler (``copper_to_recycler_kg``: recovered

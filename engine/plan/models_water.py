@@ -146,6 +146,24 @@ def pool_fraction(pools: Pools, option: Option, model: BenefitModel, steps: list
         out.add(
             "chemicals_t", "chemicals:" + "+".join(model.chemical_categories), _scale((total, total, total), f), total
         )
+    elif model.pool == "voc_in_materials":
+        total = pools.voc_in_materials()
+        if total is None:
+            out.need(f"years[{yi}].resources.chemicals[category=ink].voc_content")
+            return
+        out.add("voc_emitted_kg", "voc:materials", _scale((total, total, total), f), total)
+        out.assumptions.append(
+            f"VOCs carried by the materials: {total:.0f} kg/a (quantity x VOCs content of the safety data sheets)"
+        )
+    elif model.pool == "ink_solids":
+        solids = pools.ink_solids()
+        if solids is None:
+            out.need(f"years[{yi}].resources.chemicals[category=ink].voc_content")
+            return
+        out.add("voc_emitted_kg", "voc:final_bake", _scale((solids, solids, solids), f), solids)
+        out.assumptions.append(
+            f"ink solids {solids:.0f} kg/a (inks less their VOCs content), all counted as mask cured: an upper bound"
+        )
     elif model.pool == "stream":
         total = pools.stream(model.streams)
         if total is None:

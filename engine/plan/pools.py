@@ -24,6 +24,7 @@ __all__ = ["PLANT", "Pools", "d", "range_of"]
 
 PLANT = "plant"
 RINSE_SHARE = "rinse_share_of_wastewater"
+BAKE_LOSS = "final_bake_weight_loss"  # % of the solder mask lost in the final bake without a UV bump cure
 
 
 def d(x: float | int | Decimal) -> Decimal:
@@ -110,6 +111,8 @@ class Pools:
         if resource == "hazardous_waste_t":
             qs = [w.quantity.canonical() for w in self.year.wastes if w.category == "hazardous"]
             return None if not qs or None in qs else sum((q for q in qs if q is not None), Decimal(0))
+        if resource == "voc_emitted_kg":
+            return self.voc_generated()
         if resource == "chemicals_t":
             qs = [c.quantity.canonical() for c in self.year.resources.chemicals]
             return None if not qs or None in qs else sum((q for q in qs if q is not None), Decimal(0))
@@ -177,6 +180,36 @@ class Pools:
         if not qs or None in qs:
             return None
         return sum((q for q in qs if q is not None), Decimal(0))
+
+    def voc_in_materials(self) -> Decimal | None:
+        """kg/a of VOCs the plant's materials carry (quantity x the VOCs content of their safety data sheets): the
+        most that can be emitted. None when no material states its VOCs content."""
+        rows = [c for c in self.year.resources.chemicals if c.voc_content is not None]
+        vocs = [(c.quantity.canonical(), c.voc_content.canonical()) for c in rows if c.voc_content is not None]
+        if not vocs or any(q is None or v is None for q, v in vocs):
+            return None
+        return sum((q * v / 100 * 1000 for q, v in vocs if q is not None and v is not None), Decimal(0))  # t -> kg
+
+    def ink_solids(self) -> Decimal | None:
+        """kg/a of ink solids (the inks' quantity less their VOCs content): an upper bound of the mask cured, as every
+        ink reported is counted (circuit inks too). None when an ink states no VOCs content."""
+        inks = [c for c in self.year.resources.chemicals if c.category == "ink"]
+        rows = [(c.quantity.canonical(), c.voc_content.canonical() if c.voc_content else None) for c in inks]
+        if not rows or any(q is None or v is None for q, v in rows):
+            return None
+        return sum((q * (100 - v) / 100 * 1000 for q, v in rows if q is not None and v is not None), Decimal(0))
+
+    def voc_generated(self) -> Decimal | None:
+        """kg/a of VOCs generated: what the materials carry by their safety data sheets, plus the share of the ink
+        solids lost in the final bake (knowledge_base/plan/plant_figures.yaml), where the inks state their content."""
+        carried = self.voc_in_materials()
+        solids = self.ink_solids()
+        fig = self.kb.plant_figures.get(BAKE_LOSS)
+        if carried is None:
+            return None
+        if solids is None or fig is None:
+            return carried
+        return carried + solids * d(fig.value.central) / 100
 
     def stream(self, streams: list[str]) -> Decimal | None:
         qs = [w.quantity.canonical() for w in self.year.wastes if w.stream in streams]

@@ -27,6 +27,7 @@ UNITS = {
     "copper_to_recycler_kg": "kg",
     "ccl_m2": "m2",
     "cyanide_in_wastewater_kg": "kg",
+    "voc_emitted_kg": "kg",
 }
 
 Triple = tuple[Decimal, Decimal, Decimal]

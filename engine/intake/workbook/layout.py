@@ -304,6 +304,7 @@ TABLES: dict[str, Table] = {
                 Column("name", "名称", "name", "text"),
                 Column("category", "类别", "category", "enum", enum="chemical"),
                 Column("quantity", "用量", "quantity", "quantity", "mass"),
+                Column("voc_content", "VOCs含量（%，按MSDS）", "VOCs content (%, from the SDS)", "percent"),
                 _NOTE,
             ),
         ),
