@@ -243,8 +243,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from engine.plan.build import build_plan
     from explanations.plan_text import render_plan_text
 
-    if args.format == "pdf" and not args.output:
-        print("--format pdf needs -o FILE", file=sys.stderr)
+    if args.format in ("pdf", "docx") and not args.output:
+        print(f"--format {args.format} needs -o FILE", file=sys.stderr)
         return EXIT_USAGE
     code, kb, plan = _on_input(
         args,
@@ -274,6 +274,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
         from explanations.render import render_report_pdf
 
         Path(args.output).write_bytes(render_report_pdf(kb, plan, args.lang))
+    elif args.format == "docx":
+        from explanations.docx_report import render_report_docx
+
+        Path(args.output).write_bytes(render_report_docx(kb, plan, args.lang))
     else:
         _write(render_plan_text(plan, args.lang, kb), args.output)
     return EXIT_OK
@@ -321,9 +325,10 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="print the full plan with its trace as JSON")
     plan.add_argument(
         "--format",
-        choices=["text", "json", "narrative", "html", "pdf"],
+        choices=["text", "json", "narrative", "html", "pdf", "docx"],
         default="text",
-        help="text (default), json (= --json), narrative (Markdown), html or pdf (the report; pdf needs -o)",
+        help="text (default), json (= --json), narrative (Markdown), html, pdf or docx (the report as an editable "
+        "Word document in the chapters of an audit report; pdf and docx need -o)",
     )
     plan.add_argument("--benchmark-set", help="benchmark set id (default: the knowledge base's default)")
     plan.add_argument("--year", type=int, help="reporting year to plan for (default: the latest)")

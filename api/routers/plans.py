@@ -33,6 +33,7 @@ from api.schemas.plans import NoteCreate, NoteOut, PlanCreate, PlanOut, PlanSumm
 from engine.errors import EditError, UnknownIdError
 from engine.plan.path import cheapest_path
 from engine.plan.whatif import what_if
+from explanations.docx_report import DOCX_MEDIA_TYPE, render_report_docx
 from explanations.path_chart import path_curve_svg
 from explanations.render import render_narrative, render_report_html, render_report_pdf
 
@@ -255,7 +256,10 @@ def get_plan_narrative(
 @router.get(
     "/{plan_id}/report",
     response_class=Response,
-    responses={**problem_responses(404, 409), 200: {"content": {"text/html": {}, "application/pdf": {}}}},
+    responses={
+        **problem_responses(404, 409),
+        200: {"content": {"text/html": {}, "application/pdf": {}, DOCX_MEDIA_TYPE: {}}},
+    },
 )
 def get_plan_report(
     plan_id: str,
@@ -263,11 +267,20 @@ def get_plan_report(
     session: SessionDep,
     holder: KbHolderDep,
     lang: Lang = "zh",
-    format: Annotated[Literal["html", "pdf"], Query(description="html (default) or pdf")] = "html",
+    format: Annotated[
+        Literal["html", "pdf", "docx"],
+        Query(description="html (default), pdf, or docx (an editable Word document in the audit report's chapters)"),
+    ] = "html",
 ) -> Response:
-    """The report of a plan (HTML, or PDF with a CJK font), with the drill-down from options to raw answers."""
+    """The report of a plan (HTML, PDF with a CJK font, or an editable Word document), from its recorded trace."""
     record, plan, kb = _plan_and_kb(plan_id, caller, session, holder)
     generated_at = record.created_at.replace(microsecond=0).isoformat()
+    if format == "docx":
+        return Response(
+            render_report_docx(kb, plan, lang, generated_at),
+            media_type=DOCX_MEDIA_TYPE,
+            headers={"Content-Disposition": f'attachment; filename="plan-{record.id}-{lang}.docx"'},
+        )
     if format == "pdf":
         pdf = render_report_pdf(kb, plan, lang, generated_at)
         return Response(
