@@ -118,6 +118,9 @@ class AcceptancePolicy(Strict):
     on_fail_source: str
     tolerance: PolicyFigure = Field(description="measured may fall short of expected by this share (unit 1)")
     partly_counts: bool = Field(default=False, description="may a partly implemented key option pass")
+    gain_resources: list[str] = Field(
+        default_factory=list, description="plan resources whose saving is an increase (copper recovered)"
+    )
     vetoes: list[PolicyItem]
     checks: list[PolicyItem]
     score: ScoreRule
