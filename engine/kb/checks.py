@@ -14,6 +14,7 @@ from engine.errors import KbIssue, did_you_mean
 from engine.intake.model import Pollutants
 from engine.intake.quantities import QUANTITIES
 from engine.kb import models as m
+from engine.kb.acceptancecheck import check_acceptance_policies
 from engine.kb.conditions import NUMERIC_OPS, AllOf, AnyOf, Condition, Leaf, NotOf
 from engine.kb.effluent import check_effluent_standards
 from engine.kb.optioncheck import check_options
@@ -79,6 +80,7 @@ def check_knowledge_base(kb: KnowledgeBase) -> list[KbIssue]:
     _check_findings(c)
     c.issues.extend(check_rules(kb))
     c.issues.extend(check_options(kb))
+    c.issues.extend(check_acceptance_policies(kb))
     for pid, policy in kb.plan_policies.items():
         o = kb.origin("plan_policies", pid)
         for name in ("priority_source", "focus_source"):
