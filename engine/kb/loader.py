@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from engine.errors import KbIssue, KnowledgeBaseError, did_you_mean
 from engine.kb import models as m
+from engine.kb.cohortpolicy import CohortPolicy
 from engine.kb.effluent import EffluentStandard
 from engine.kb.options import MeasureArea, MeasureGroup, Option, PeerScheme
 from engine.kb.planpolicy import PlanPolicy
@@ -83,6 +84,7 @@ class KnowledgeBase:
     peer_schemes: dict[str, PeerScheme] = field(default_factory=dict)
     plan_policies: dict[str, PlanPolicy] = field(default_factory=dict)
     plant_figures: dict[str, m.PlantFigure] = field(default_factory=dict)
+    cohort_policies: dict[str, CohortPolicy] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     files: tuple[str, ...] = ()
 
@@ -333,6 +335,7 @@ def load_kb(root: Path | str | None = None) -> KnowledgeBase:
         measure_groups=collections["measure_groups"],
         peer_schemes=collections["peer_schemes"],
         plan_policies=collections["plan_policies"],
+        cohort_policies=collections["cohort_policies"],
         plant_figures=collections["plant_figures"],
         origins=origins,
         files=tuple(p.relative_to(root).as_posix() for p in files),

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from engine.kb.base import Grade, LocalText, Range, Strict
+from engine.kb.cohortpolicy import CohortPolicy
 from engine.kb.conditions import Condition
 from engine.kb.effluent import EffluentStandard
 from engine.kb.expr import LinearExpr, parse_linear
@@ -672,6 +673,7 @@ _RECORD_TYPES = (
     "peer_schemes",
     "plan_policies",
     "plant_figures",
+    "cohort_policies",
 )
 
 
@@ -710,6 +712,7 @@ class KbFile(Strict):
     peer_schemes: list[PeerScheme] = Field(default_factory=list)
     plan_policies: list[PlanPolicy] = Field(default_factory=list)
     plant_figures: list[PlantFigure] = Field(default_factory=list)
+    cohort_policies: list[CohortPolicy] = Field(default_factory=list)
     benchmark_set: BenchmarkSet | None = None
 
 
