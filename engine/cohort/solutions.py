@@ -29,6 +29,7 @@ POTENTIAL_STREAMS = (
     "co2_t",
 )
 _CASES = ("low", "central", "high")
+_EMPTY = dict.fromkeys(_CASES)
 
 
 def _order(streams: set[str]) -> list[str]:
@@ -38,19 +39,19 @@ def _order(streams: set[str]) -> list[str]:
 def _add(into: dict[str, Any], amount: dict[str, Any]) -> None:
     for case in _CASES:
         if amount.get(case) is not None:
-            into[case] = round(into.get(case, 0.0) + float(amount[case]), 6)
+            into[case] = round((into.get(case) or 0.0) + float(amount[case]), 6)
 
 
 def _sum_block(options: Sequence[tuple[str, dict[str, Any]]], n_plants: int) -> dict[str, Any]:
     streams: dict[str, dict[str, Any]] = {}
     plants: dict[str, set[str]] = {}
-    money: dict[str, Any] = {"unit": "CNY/a"}
+    money: dict[str, Any] = {"unit": "CNY/a", **_EMPTY}
     money_plants: set[str] = set()
-    investment: dict[str, Any] = {"unit": "CNY"}
+    investment: dict[str, Any] = {"unit": "CNY", **_EMPTY}
     invest_plants: set[str] = set()
     for eid, opt in options:
         for stream, amount in (opt.get("savings_in_plan") or {}).items():
-            entry = streams.setdefault(stream, {"unit": amount.get("unit")})
+            entry = streams.setdefault(stream, {"unit": amount.get("unit"), **_EMPTY})
             _add(entry, amount)
             plants.setdefault(stream, set()).add(eid)
         m = opt.get("money") or {}
@@ -115,15 +116,17 @@ def plan_totals(members: Sequence[Member]) -> dict[str, Any]:
     """The cohort's potential: the sum of each plan's ``totals`` (its options combined, never above its base)."""
     n = len(members)
     streams: dict[str, dict[str, Any]] = {}
-    money: dict[str, Any] = {"unit": "CNY/a"}
-    investment: dict[str, Any] = {"unit": "CNY"}
+    money: dict[str, Any] = {"unit": "CNY/a", **_EMPTY}
+    investment: dict[str, Any] = {"unit": "CNY", **_EMPTY}
     money_plants = invest_plants = 0
     for m in members:
         totals = m.plan.get("totals") or {}
         for stream, amount in totals.items():
             if stream in {"money", "investment", "method"} or not isinstance(amount, dict):
                 continue
-            entry = streams.setdefault(stream, {"unit": amount.get("unit"), "base": 0.0, "plants_quantified": 0})
+            entry = streams.setdefault(
+                stream, {"unit": amount.get("unit"), **_EMPTY, "base": 0.0, "plants_quantified": 0}
+            )
             _add(entry, amount)
             entry["plants_quantified"] += 1
             if amount.get("base") is None:
@@ -140,7 +143,9 @@ def plan_totals(members: Sequence[Member]) -> dict[str, Any]:
     for stream in _order(set(streams)):
         entry = streams[stream]
         base = entry["base"]
-        entry["share_of_base"] = round(100 * entry["central"] / base, 1) if base and "central" in entry else None
+        entry["share_of_base"] = (
+            round(100 * entry["central"] / base, 1) if base and entry["central"] is not None else None
+        )
         entry["plants_not_quantified"] = n - entry["plants_quantified"]
         out[stream] = entry
     out["money"] = {**money, "plants_quantified": money_plants, "plants_not_quantified": n - money_plants}
