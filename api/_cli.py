@@ -340,12 +340,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_intake_commands(sub, common)
 
     from api._cli_accept import add_accept_commands  # accept checklist, accept verify
+    from api._cli_cohort import add_cohort_commands  # cohort: the overall evaluation
     from api._cli_path import add_path_commands  # path, whatif: the planning questions
     from api._cli_service import add_service_commands  # serve, keys, db: the HTTP service
 
     add_path_commands(sub, common)
     add_service_commands(sub, common)
     add_accept_commands(sub, common)
+    add_cohort_commands(sub, common)
     return parser
 
 

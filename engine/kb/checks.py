@@ -85,6 +85,9 @@ def check_knowledge_base(kb: KnowledgeBase) -> list[KbIssue]:
         o = kb.origin("plan_policies", pid)
         for name in ("priority_source", "focus_source"):
             c.ref("source", getattr(policy, name), kb.sources, o.file, f"{o.path}.{name}")
+    for pid, cpolicy in kb.cohort_policies.items():
+        o = kb.origin("cohort_policies", pid)
+        c.ref("source", cpolicy.source, kb.sources, o.file, f"{o.path}.source")
     if not c.issues:
         _check_strata(c)
     return c.issues

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from engine.errors import KbIssue, KnowledgeBaseError, did_you_mean
 from engine.kb import models as m
 from engine.kb.acceptance import AcceptancePolicy
+from engine.kb.cohortpolicy import CohortPolicy
 from engine.kb.effluent import EffluentStandard
 from engine.kb.options import MeasureArea, MeasureGroup, Option, PeerScheme
 from engine.kb.planpolicy import PlanPolicy
@@ -85,6 +86,7 @@ class KnowledgeBase:
     plan_policies: dict[str, PlanPolicy] = field(default_factory=dict)
     plant_figures: dict[str, m.PlantFigure] = field(default_factory=dict)
     acceptance_policies: dict[str, AcceptancePolicy] = field(default_factory=dict)
+    cohort_policies: dict[str, CohortPolicy] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     files: tuple[str, ...] = ()
 
@@ -335,6 +337,7 @@ def load_kb(root: Path | str | None = None) -> KnowledgeBase:
         measure_groups=collections["measure_groups"],
         peer_schemes=collections["peer_schemes"],
         plan_policies=collections["plan_policies"],
+        cohort_policies=collections["cohort_policies"],
         plant_figures=collections["plant_figures"],
         acceptance_policies=collections["acceptance_policies"],
         origins=origins,

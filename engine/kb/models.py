@@ -18,6 +18,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_
 
 from engine.kb.acceptance import AcceptancePolicy
 from engine.kb.base import Grade, LocalText, Range, Strict
+from engine.kb.cohortpolicy import CohortPolicy
 from engine.kb.conditions import Condition
 from engine.kb.effluent import EffluentStandard
 from engine.kb.expr import LinearExpr, parse_linear
@@ -674,6 +675,7 @@ _RECORD_TYPES = (
     "plan_policies",
     "plant_figures",
     "acceptance_policies",
+    "cohort_policies",
 )
 
 
@@ -713,6 +715,7 @@ class KbFile(Strict):
     plan_policies: list[PlanPolicy] = Field(default_factory=list)
     plant_figures: list[PlantFigure] = Field(default_factory=list)
     acceptance_policies: list[AcceptancePolicy] = Field(default_factory=list)
+    cohort_policies: list[CohortPolicy] = Field(default_factory=list)
     benchmark_set: BenchmarkSet | None = None
 
 

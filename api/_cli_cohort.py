@@ -1,0 +1,134 @@
+"""``smart-audit cohort``: the overall evaluation of a folder of self-inspections (one period), or of two
+(``--compare`` or ``cohort compare BEFORE AFTER``): text, JSON or the HTML report.
+
+    smart-audit cohort FOLDER [--compare FOLDER2] [--json | --format text|json|html|pdf] [-o OUT]
+    smart-audit cohort evaluate FOLDER [...]        (the same)
+    smart-audit cohort compare BEFORE AFTER [...]   (= cohort BEFORE --compare AFTER)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["add_cohort_commands"]
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in {".json", ".yaml", ".yml"} and p.is_file())
+
+
+def _read(path: Path) -> Any:
+    import yaml
+
+    text = path.read_text(encoding="utf-8")
+    return yaml.safe_load(text) if path.suffix in {".yaml", ".yml"} else json.loads(text)
+
+
+def _folders(args: argparse.Namespace) -> list[Path] | None:
+    words = list(args.folders)
+    if words and words[0] == "evaluate":
+        words = words[1:]
+    elif words and words[0] == "compare":
+        words = words[1:]
+        if len(words) != 2:
+            print("cohort compare needs BEFORE and AFTER folders / 需要前后两个文件夹", file=sys.stderr)
+            return None
+    if args.compare:
+        words.append(args.compare)
+    if not 1 <= len(words) <= 2:
+        print("give one folder, or two to compare / 请给出一个或两个文件夹", file=sys.stderr)
+        return None
+    return [Path(w) for w in words]
+
+
+def cmd_cohort(args: argparse.Namespace) -> int:
+    from api.cohorts import evaluate_members
+    from engine.errors import KnowledgeBaseError, SmartAuditError
+    from engine.intake.validate import SelfInspectionInvalid
+    from engine.kb.loader import default_kb_path, load_kb
+    from explanations.cohort_text import render_cohort_text
+
+    folders = _folders(args)
+    if folders is None:
+        return EXIT_USAGE
+    fmt = "json" if args.json else args.format
+    if fmt == "pdf" and not args.output:
+        print("--format pdf needs -o FILE", file=sys.stderr)
+        return EXIT_USAGE
+    periods = [f.resolve().name or str(f) for f in folders]
+    if len(periods) == 2 and periods[0] == periods[1]:
+        periods = ["before", "after"]
+    inputs = []
+    for folder, period in zip(folders, periods, strict=True):
+        if not folder.is_dir():
+            print(f"{folder}: not a folder / 不是文件夹", file=sys.stderr)
+            return EXIT_INVALID
+        inputs += [(period, path, str(path)) for path in _files(folder)]
+    if not inputs:
+        print("no self-inspection files (*.json, *.yaml) found / 未找到自查文件", file=sys.stderr)
+        return EXIT_INVALID
+
+    def progress(i: int, n: int, ref: str) -> None:
+        if not args.quiet:
+            bar = "#" * round(20 * i / n)
+            print(f"\r[{bar:<20}] {i}/{n} {Path(ref).name[:40]:<40}", end="" if i < n else "\n", file=sys.stderr)
+
+    current = ""
+    try:
+        kb = load_kb(args.kb or default_kb_path())
+        raw_inputs = []
+        for period, path, ref in inputs:
+            current = ref
+            raw_inputs.append((period, _read(path), ref))
+        name = args.name or " / ".join(periods)
+        result = evaluate_members(kb, raw_inputs, name=name, periods=periods, progress=progress)
+    except SelfInspectionInvalid as exc:
+        print(f"{current}:", file=sys.stderr)
+        for line in exc.lines(args.lang):
+            print(f"  - {line}", file=sys.stderr)
+        return EXIT_INVALID
+    except KnowledgeBaseError as exc:
+        for issue in exc.issues:
+            print(f"{issue.file}: {issue.path}: {issue.message}", file=sys.stderr)
+        return EXIT_INVALID
+    except (SmartAuditError, OSError, ValueError) as exc:
+        print(f"{current}: {exc}" if current else str(exc), file=sys.stderr)
+        return EXIT_INVALID
+    if fmt == "json":
+        text = json.dumps(result, ensure_ascii=False, indent=2)
+    elif fmt in {"html", "pdf"}:
+        from explanations.cohort_report import render_cohort_html, render_cohort_pdf
+
+        if fmt == "pdf":
+            Path(args.output).write_bytes(render_cohort_pdf(result, args.lang))
+            return EXIT_OK
+        text = render_cohort_html(result, args.lang)
+    else:
+        text = render_cohort_text(result, args.lang)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK
+
+
+def add_cohort_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "cohort",
+        parents=[common],
+        help="overall evaluation of a cohort: a folder of self-inspections (one period), or two to compare",
+    )
+    p.add_argument("folders", nargs="+", metavar="FOLDER", help="FOLDER | evaluate FOLDER | compare BEFORE AFTER")
+    p.add_argument("--compare", metavar="FOLDER2", help="a second period's folder: before/after")
+    p.add_argument("--name", help="the cohort's name (default: the folder names)")
+    p.add_argument("--json", action="store_true", help="print the evaluation as JSON")
+    p.add_argument("--format", choices=["text", "json", "html", "pdf"], default="text")
+    p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_cohort)
