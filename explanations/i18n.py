@@ -134,6 +134,14 @@ LABELS: dict[str, dict[str, str]] = {
         "generated_at": "生成时间",
         "recommendations": "推荐方案",
         "none_fired": "无",
+        "key_summary": "摘要",
+        "totals_short": "方案合计",
+        "co2": "减排CO2",
+        "no_change": "方案实施后各指标数值与等级均无变化。",
+        "annex": "附件",
+        "annex_note": "推理溯源与未触发规则的机器标识仅列于本附件；正文只用名称。",
+        "target_next": "达到上一等级所需",
+        "factor_scores": "各因素得分 R",
     },
     "en": {
         "report_title": "Cleaner-production audit report (smart audit)",
@@ -217,6 +225,15 @@ LABELS: dict[str, dict[str, str]] = {
         "generated_at": "Generated at",
         "recommendations": "Recommendations",
         "none_fired": "none",
+        "key_summary": "Summary",
+        "totals_short": "Plan totals",
+        "co2": "CO2 avoided",
+        "no_change": "No indicator changes value or level once the options are implemented.",
+        "annex": "Annex",
+        "annex_note": "Machine ids of the derivation and of the rules that did not fire appear only in this annex; "
+        "the body uses names.",
+        "target_next": "Needed for the next level",
+        "factor_scores": "Factor scores R",
     },
 }
 

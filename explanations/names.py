@@ -20,6 +20,7 @@ __all__ = [
     "field_path_label",
     "indicator_key_label",
     "node_label",
+    "parameter_label",
     "part_label",
 ]
 
@@ -191,3 +192,25 @@ def field_path_label(kb: KnowledgeBase, path: str, lang: str) -> str:
         return path
     parts.append(label)
     return ("：" if zh else ": ").join(parts)
+
+
+_OPS = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤", "eq": "=", "ne": "≠"}
+
+
+def parameter_label(kb: KnowledgeBase, name: str, lang: str) -> str:
+    """A parameter the trace records as applied: ``rule_id: x.field op`` (a rule's own threshold) → the rule's
+    title with the field's comparison; ``indicator level II`` → the indicator's name and the level."""
+    from explanations.i18n import level_label
+
+    m = re.fullmatch(r"([a-z0-9_]+): [a-z0-9_]+\.([a-z0-9_]+) ([a-z]+)", name)
+    if m and m.group(1) in kb.rules:
+        title = _t(kb.rules[m.group(1)].title, lang)
+        return (
+            f"{title}（{_OPS.get(m.group(3), m.group(3))}）"
+            if lang == "zh"
+            else f"{title} ({_OPS.get(m.group(3), m.group(3))})"
+        )
+    m = re.fullmatch(r"([a-z0-9_]+(?:\[[^\]]+\])?) level (\S+)", name)
+    if m:
+        return f"{indicator_key_label(kb, m.group(1), lang)} {level_label(m.group(2), lang)}"
+    return name

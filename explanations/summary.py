@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.kb.loader import KnowledgeBase
-from explanations.figures import investment_text, money_text, num, payback_text, savings_text
+from explanations.figures import investment_short, money_text, num, payback_text, savings_text
 from explanations.i18n import firmness_text, level_label, level_range_text
 from explanations.names import indicator_key_label
 
@@ -84,7 +84,7 @@ def build_summary(kb: KnowledgeBase, plan: dict[str, Any], lang: str) -> Summary
                 row["text"][lang],
                 [s for s in savings_text(rec["savings"], lang) if not s.startswith(("二氧化碳", "CO2"))],
                 money_text(rec.get("money"), lang),
-                investment_text(rec.get("investment"), lang),
+                investment_short(rec.get("investment"), lang),
                 payback_text(rec.get("payback_years"), lang),
                 _co2(rec),
             )
