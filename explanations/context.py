@@ -26,13 +26,14 @@ from explanations.names import (
     factor_label,
     field_path_label,
     indicator_key_label,
+    names_in_text,
     node_label,
     parameter_label,
     part_label,
 )
 from explanations.rationale import localise, render_value
 from explanations.rationale import render_rationale as _render
-from explanations.sources_text import source_locator
+from explanations.sources_text import source_locator, strip_notes
 from explanations.summary import Summary, build_summary
 
 __all__ = ["ReportContext", "build_context"]
@@ -231,7 +232,7 @@ def _source_view(kb: KnowledgeBase, sid: str) -> SourceView | None:
     return SourceView(
         sid,
         src.title,
-        src.issuer,
+        strip_notes(src.issuer) or src.issuer,
         str(src.year or ""),
         source_locator(src.url, src.document_number),
         src.grade.value,
@@ -368,7 +369,7 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
             ", ".join(f"{part_label(k, lang)} {v}" for k, v in rec["priority"].get("parts", {}).items()),
             [(f, node_label(kb, f, lang)) for f in rec["findings"]],
             [field_path_label(kb, m, lang) for m in model.get("missing", [])],
-            model.get("assumptions", []),
+            [names_in_text(kb, a, lang) for a in model.get("assumptions", [])],
             bool(model.get("includes_claims")),
             bool(model.get("includes_assumptions")),
             rec["qualitative_benefit"][name_key],
@@ -461,7 +462,7 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
         input_hash=plan["input_hash"],
         generated_at=generated_at,
         benchmark_name=ev["benchmark_set"]["name"][name_key],
-        n_note=ev["benchmark_set"]["n_note"][name_key],
+        n_note=strip_notes(ev["benchmark_set"]["n_note"][name_key]),
         overall_level=level_label(ev["overall_level"], lang),
         overall_best=level_label(ev["overall_level_range"]["best"], lang),
         determined=ev["determined"],

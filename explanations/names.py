@@ -19,6 +19,7 @@ __all__ = [
     "factor_label",
     "field_path_label",
     "indicator_key_label",
+    "names_in_text",
     "node_label",
     "parameter_label",
     "part_label",
@@ -118,6 +119,15 @@ def node_label(kb: KnowledgeBase, node_id: str, lang: str) -> str:
         title = _t(kb.options[ident].name, lang)
     elif kind in ("step", "stream", "indicator", "effluent"):
         return _subject_label(kb, kind, ident, lang)
+    elif kind == "constraint":
+        option, _, rest = ident.partition(":")
+        relation, _, other = rest.partition(":")
+        if option in kb.options and other in kb.options:
+            a, b = _t(kb.options[option].name, lang), _t(kb.options[other].name, lang)
+            if relation == "requires":
+                return f"{a}需要先实施{b}" if lang == "zh" else f"{a} requires {b}"
+            return f"{a} — {b}"
+        return node_id
     elif kind == "enterprise":
         return "全厂" if lang == "zh" else "plant-wide"
     else:
@@ -214,3 +224,34 @@ def parameter_label(kb: KnowledgeBase, name: str, lang: str) -> str:
     if m:
         return f"{indicator_key_label(kb, m.group(1), lang)} {level_label(m.group(2), lang)}"
     return name
+
+
+_WORD = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def names_in_text(kb: KnowledgeBase, text: str, lang: str) -> str:
+    """Free text the engine wrote (an estimate's assumptions) with the knowledge base's ids in it replaced by their
+    names: steps, streams, indicators, options, and questions by their text in quotes."""
+
+    def name(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if word in kb.steps:
+            return _t(kb.steps[word].name, lang)
+        if word in kb.streams:
+            return _t(kb.streams[word].name, lang)
+        if word in kb.indicators:
+            return _t(kb.indicators[word].name, lang)
+        if word in kb.options:
+            return _t(kb.options[word].name, lang)
+        if word in kb.questions:
+            q = _t(kb.questions[word].text, lang).rstrip("。.")
+            return f"“{q}”" if lang == "zh" else f'"{q}"'
+        if word in kb.findings:
+            return _t(kb.findings[word].title, lang)
+        return word.replace("_", "-") if word in _TERMS else word
+
+    return _WORD.sub(name, text)
+
+
+# engine terms of art in estimate texts (rinse layouts), written as words
+_TERMS = {"counter_current"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["source_locator"]
+__all__ = ["source_locator", "strip_notes"]
 
 # "…, cited in options.md §1.2 and §3.4 (D3)", "(cited in options.md X4 and §4.2)", "shared/domain/options.md §1.2"
 _NOTE = re.compile(
@@ -22,3 +22,16 @@ def source_locator(url: str | None, document_number: str | None) -> str:
     number = _NOTE.sub("", document_number or "").strip(" ,;:-")
     parts = [p for p in (number, url or "") if p]
     return " · ".join(parts)
+
+
+def strip_notes(text: str) -> str:
+    """A text without its references to the project's working notes (``, standards.md §8``)."""
+    if ".md" not in text:
+        return text
+    out = _NOTE.sub("", text)
+    out = re.sub(r"\s+([).；;，,])", r"\1", out).replace("()", "").replace("（）", "")
+    out = re.sub(r"[,;]\s*([.)]|$)", r"\1", out)
+    out = re.sub(r"\s*[—-]\s*[^—-]*\bof\s*$", "", out).strip()
+    if out.count("(") > out.count(")"):
+        out = out[:-1] + ")." if out.endswith(".") else out + ")"
+    return out
