@@ -206,7 +206,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from engine.evaluate.evaluation import evaluate
     from explanations.evaluation_text import render_evaluation_text
 
-    code, _, result = _on_input(
+    code, kb, result = _on_input(
         args,
         lambda kb, v: evaluate(
             kb,
@@ -219,7 +219,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if code != EXIT_OK:
         return code
     data = result.as_dict()
-    _write(_dump(data) if args.json else render_evaluation_text(data, args.lang), args.output)
+    _write(_dump(data) if args.json else render_evaluation_text(data, args.lang, kb), args.output)
     return EXIT_OK
 
 
@@ -228,13 +228,18 @@ def cmd_infer(args: argparse.Namespace) -> int:
     from engine.inference.run import infer
     from explanations.inference_text import render_inference_text
 
-    code, kb, result = _on_input(args, lambda kb, v: infer(kb, v.inspection, evaluate(kb, v.inspection)))
+    def run(kb: Any, v: Any) -> Any:
+        ev = evaluate(kb, v.inspection)
+        return ev, infer(kb, v.inspection, ev)
+
+    code, kb, pair = _on_input(args, run)
     if code != EXIT_OK:
         return code
+    ev, result = pair
     if args.json:
         _write(_dump(result.as_dict()), args.output)
     else:
-        _write(render_inference_text(kb, result, args.lang), args.output)
+        _write(render_inference_text(kb, result, args.lang, ev.as_dict()), args.output)
     return EXIT_OK
 
 

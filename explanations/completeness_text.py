@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.kb.loader import KnowledgeBase
+from explanations.names import field_path_label
+
 __all__ = ["completeness_lines"]
 
 
@@ -11,7 +14,9 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:g} %"
 
 
-def completeness_lines(report: dict[str, Any], lang: str, *, indicators: int = 5) -> list[str]:
+def completeness_lines(
+    report: dict[str, Any], lang: str, *, indicators: int = 5, kb: KnowledgeBase | None = None
+) -> list[str]:
     """Totals, one line per manual section, and the least complete indicators (``indicators`` of them)."""
     if not report:
         return []
@@ -36,6 +41,8 @@ def completeness_lines(report: dict[str, Any], lang: str, *, indicators: int = 5
         lines.append("  数据最不全的指标：" if zh else "  indicators with the most data missing:")
         for row in gaps[:indicators]:
             name = row["name"]["zh" if zh else "en"]
-            first = ", ".join(row["missing"][:3])
-            lines.append(f"    {name} [{row['key']}]: {row['answered']} / {row['applicable']}  ({first})")
+            sep = "；" if zh else "; "
+            first = sep.join(field_path_label(kb, m, lang) if kb else m for m in row["missing"][:3])
+            key = "" if kb else f" [{row['key']}]"
+            lines.append(f"    {name}{key}: {row['answered']} / {row['applicable']}  ({first})")
     return lines

@@ -11,24 +11,39 @@ from engine.inference.trace import Trace, TraceNode
 from engine.kb.loader import KnowledgeBase
 from engine.kb.models import Grade
 from explanations.charts import before_after_svg
-from explanations.figures import investment_text, money_text, payback_text, savings_text, totals_lines
+from explanations.figures import investment_text, money_text, num, payback_text, savings_text, totals_lines
 from explanations.graph_svg import render_process_svg
-from explanations.i18n import LABELS, firmness_text, indicator_level_label, instance_label, level_label
+from explanations.i18n import (
+    LABELS,
+    firmness_text,
+    indicator_level_label,
+    instance_label,
+    level_label,
+    level_range_text,
+)
+from explanations.names import (
+    area_label,
+    factor_label,
+    field_path_label,
+    indicator_key_label,
+    names_in_text,
+    node_label,
+    parameter_label,
+    part_label,
+)
 from explanations.rationale import localise, render_value
 from explanations.rationale import render_rationale as _render
+from explanations.sources_text import source_locator, strip_notes
+from explanations.summary import Summary, build_summary
 
 __all__ = ["ReportContext", "build_context"]
 
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
-def _fmt(value: Any, digits: int = 4) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        text = f"{value:,.{digits}f}".rstrip("0").rstrip(".")
-        return text or "0"
-    return str(value)
+def _fmt(value: Any) -> str:
+    """Every figure of the report by the one rounding rule: three significant figures (explanations.figures)."""
+    return num(value)
 
 
 _DRILLDOWN_TYPES = ("finding", "recommendation", "constraint", "enterprise", "step", "indicator", "stream", "effluent")
@@ -83,6 +98,7 @@ class FindingView:
     parameters: list[ParameterView]
     premises: list[str]
     leads_to: list[str] = field(default_factory=list)
+    leads_labels: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -151,7 +167,7 @@ class ReportContext:
     indicators: list[IndicatorView]
     blocking_level: str
     blocking_gap: str
-    blocking: list[tuple[str, str, str]]
+    blocking: list[tuple[str, str, str, str]]  # (key, name, level, target)
     insufficient: list[str]
     missing_inputs: list[str]
     warnings: list[str]
@@ -171,6 +187,10 @@ class ReportContext:
     why_not: list[str]
     nodes: list[NodeView]
     sources: list[SourceView]
+    summary: Summary
+    level_text: str
+    finding_groups: list[tuple[FindingView, list[FindingView]]]  # one entry per kind of finding, in order
+    annex: bool = True  # the trace and why-not annex (left out of the PDF by default)
 
 
 def _why_not_line(kb: KnowledgeBase, rid: str, info: dict[str, Any], lang: str) -> str:
@@ -212,9 +232,9 @@ def _source_view(kb: KnowledgeBase, sid: str) -> SourceView | None:
     return SourceView(
         sid,
         src.title,
-        src.issuer,
+        strip_notes(src.issuer) or src.issuer,
         str(src.year or ""),
-        src.url or src.document_number or "",
+        source_locator(src.url, src.document_number),
         src.grade.value,
         Grade(src.grade).provisional,
     )
@@ -290,7 +310,7 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
             steps_with_findings.add(value["subject_step"])
         params = [
             ParameterView(
-                p["name"],
+                parameter_label(kb, p["name"], lang),
                 f"{_fmt(p.get('value'))} {p.get('unit') or ''}".strip(),
                 p.get("source") or "",
                 p.get("grade") or "",
@@ -320,6 +340,7 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
                 params,
                 node.get("premises", []),
                 sorted(leads.get(nid, [])),
+                sorted({node_label(kb, n, lang) for n in leads.get(nid, [])}),
             )
         )
     recs: dict[str, RecommendationView] = {}
@@ -345,10 +366,10 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
             investment_text(inv, lang),
             payback_text(rec.get("payback_years"), lang),
             rec["priority"].get("score", 0),
-            ", ".join(f"{k} {v}" for k, v in rec["priority"].get("parts", {}).items()),
-            [(f, _title(kb, trace, f, lang)) for f in rec["findings"]],
-            model.get("missing", []),
-            model.get("assumptions", []),
+            ", ".join(f"{part_label(k, lang)} {v}" for k, v in rec["priority"].get("parts", {}).items()),
+            [(f, node_label(kb, f, lang)) for f in rec["findings"]],
+            [field_path_label(kb, m, lang) for m in model.get("missing", [])],
+            [names_in_text(kb, a, lang) for a in model.get("assumptions", [])],
             bool(model.get("includes_claims")),
             bool(model.get("includes_assumptions")),
             rec["qualitative_benefit"][name_key],
@@ -356,7 +377,13 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
         )
     block = ev["blocking"]
     blocking = [
-        (r["key"], level_label(r["level"], lang), _blocking_target(r, lang)) for r in block.get("indicators", [])
+        (
+            r["key"],
+            indicator_key_label(kb, r["key"], lang),
+            level_label(r["level"], lang),
+            _blocking_target(kb, r, lang),
+        )
+        for r in block.get("indicators", [])
     ]
     focus = plan.get("audit_focus") or {}
     ba_rows = []
@@ -364,6 +391,8 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
     projected = {i["key"]: i for i in plan["projected"]["indicators"]}
     for ind in ev["indicators"]:
         after = projected.get(ind["key"], {})
+        if ind["value"] == after.get("value") and ind["level"] == after.get("level"):
+            continue  # only what changes
         ba_rows.append(
             (
                 ind["name"][name_key],
@@ -373,7 +402,12 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
                 level_label(after.get("level"), lang),
             )
         )
-        if ind["kind"] == "quantitative" and ind["value"] is not None and ind["level"] != "not_applicable":
+        if (
+            ind["kind"] == "quantitative"
+            and ind["value"] is not None
+            and after.get("value") is not None
+            and ind["level"] != "not_applicable"
+        ):
             chart_rows.append(
                 {
                     "name": ind["name"][name_key],
@@ -428,7 +462,7 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
         input_hash=plan["input_hash"],
         generated_at=generated_at,
         benchmark_name=ev["benchmark_set"]["name"][name_key],
-        n_note=ev["benchmark_set"]["n_note"][name_key],
+        n_note=strip_notes(ev["benchmark_set"]["n_note"][name_key]),
         overall_level=level_label(ev["overall_level"], lang),
         overall_best=level_label(ev["overall_level_range"]["best"], lang),
         determined=ev["determined"],
@@ -439,9 +473,13 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
         blocking_level=level_label(block.get("next_level"), lang) if block.get("next_level") else "",
         blocking_gap=_fmt(block.get("index_gap")),
         blocking=blocking,
-        insufficient=ev["data_quality"]["insufficient_data"],
-        missing_inputs=ev["data_quality"]["missing_inputs"],
-        warnings=[f"{w['path']}: {w['message']}" for w in ev["data_quality"]["warnings"]],
+        insufficient=[indicator_key_label(kb, k, lang) for k in ev["data_quality"]["insufficient_data"]],
+        missing_inputs=[field_path_label(kb, m, lang) for m in ev["data_quality"]["missing_inputs"]],
+        warnings=[
+            f"{field_path_label(kb, w['path'], lang)}: "
+            + (w.get("message_zh" if lang == "zh" else "message_en") or w["message"])
+            for w in ev["data_quality"]["warnings"]
+        ],
         graph_svg=graph_svg,
         findings=findings,
         no_low=[recs[o] for o in plan["groups"]["no_low_cost"]],
@@ -454,14 +492,18 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
             if k["option_id"] in recs
         ],
         focus=[
-            (str(r["area"]), str(r["total"]), ", ".join(f"{k} {v}" for k, v in r["scores"].items()))
+            (
+                area_label(kb, str(r["area"]), r.get("steps"), lang),
+                str(r["total"]),
+                ", ".join(f"{factor_label(kb, k, lang)} {v}" for k, v in r["scores"].items()),
+            )
             for r in focus.get("ranking", [])
         ],
-        focus_note=str(focus.get("method", "")),
+        focus_note=_focus_note(kb, focus, lang),
         targets=[
             (
-                t["indicator"],
-                f"{_fmt(t['now']['value'])} ({level_label(t['now']['level'], lang)})",
+                indicator_key_label(kb, t["indicator"], lang),
+                f"{_fmt(t['now']['value'])} {t['unit']} ({level_label(t['now']['level'], lang)})",
                 f"{_fmt(t['after_no_low_cost']['value'])} ({level_label(t['after_no_low_cost']['level'], lang)})",
                 f"{_fmt(t['after_all']['value'])} ({level_label(t['after_all']['level'], lang)})",
             )
@@ -473,7 +515,22 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
         why_not=[_why_not_line(kb, rid, info, lang) for rid, info in sorted(plan["not_fired"].items())],
         nodes=nodes,
         sources=sources,
+        summary=build_summary(kb, plan, lang),
+        finding_groups=_group_findings(findings),
+        level_text=level_range_text(ev, lang),
     )
+
+
+def _group_findings(findings: list[FindingView]) -> list[tuple[FindingView, list[FindingView]]]:
+    """Findings of one kind (the same title and severity) together: the first in full, the others by subject."""
+    groups: dict[tuple[str, str], tuple[FindingView, list[FindingView]]] = {}
+    for f in findings:
+        key = (f.title, f.severity_code)
+        if key in groups:
+            groups[key][1].append(f)
+        else:
+            groups[key] = (f, [])
+    return list(groups.values())
 
 
 def _resolution_line(kb: KnowledgeBase, row: dict[str, Any], lang: str) -> str:
@@ -481,7 +538,29 @@ def _resolution_line(kb: KnowledgeBase, row: dict[str, Any], lang: str) -> str:
     option = kb.options.get(row["option"])
     name = getattr(option.name, "zh" if lang == "zh" else "en") if option is not None else row["option"]
     reason = (row.get("text") or {}).get("zh" if lang == "zh" else "en") or row["reason"]
-    return f"{name}: {row['action']} — {reason}"
+    action = _ACTIONS[lang].get(row["action"], row["action"].replace("_", " "))
+    return f"{name}: {action} — {reason}"
+
+
+_ACTIONS = {
+    "zh": {"excluded": "排除", "narrowed": "缩小范围", "added": "增加", "not_added": "未增加", "check": "需核实"},
+    "en": {"not_added": "not added"},
+}
+
+
+def _focus_note(kb: KnowledgeBase, focus: dict[str, Any], lang: str) -> str:
+    """How the audit focus was ranked, in the report's language, with the factors' weights by name."""
+    weights = ", ".join(f"{factor_label(kb, k, lang)} {v}" for k, v in (focus.get("weights") or {}).items())
+    left = ", ".join(factor_label(kb, k, lang) for k in focus.get("left_out") or [])
+    if lang == "zh":
+        text = "权重总和计分排序：总分 = Σ R × W；R = 1 + 9 × 该区域的计数 ÷ 各区域中的最高计数。"
+        text += f"权重：{weights}。" if weights else ""
+        text += f"未计入（自查数据中没有）：{left}。" if left else ""
+        return text
+    text = "Weighted-sum ranking: total = Σ R × W; R = 1 + 9 × count ÷ the highest count among the areas."
+    text += f" Weights: {weights}." if weights else ""
+    text += f" Left out (not in the self-inspection): {left}." if left else ""
+    return text
 
 
 def _title(kb: KnowledgeBase, trace: dict[str, Any], nid: str, lang: str) -> str:
@@ -512,7 +591,7 @@ def _firmness_note(ev: dict[str, Any], lang: str) -> str:
     return firmness_text(ev.get("level_firmness") or {}, lang)
 
 
-def _blocking_target(row: dict[str, Any], lang: str) -> str:
+def _blocking_target(kb: KnowledgeBase, row: dict[str, Any], lang: str) -> str:
     nl = row.get("next_level") or {}
     if "target" in nl:
         return f"{nl['comparison']} {_fmt(nl['target'])}"
@@ -520,4 +599,4 @@ def _blocking_target(row: dict[str, Any], lang: str) -> str:
         unreachable = "无法达到" if lang == "zh" else "unreachable"
         return f"{nl['comparison']} {_fmt(nl['threshold'])} ({unreachable}: > {_fmt(nl['bound'])})"
     unmet = nl.get("unmet") or []
-    return ", ".join(str(u["subject"]) for u in unmet[:3])
+    return "; ".join(field_path_label(kb, str(u["subject"]), lang) for u in unmet[:3])

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.kb.loader import KnowledgeBase
 from explanations.completeness_text import completeness_lines
-from explanations.i18n import firmness_text, indicator_level_label, instance_label, level_label
+from explanations.figures import num
+from explanations.i18n import firmness_text, indicator_level_label, instance_label, level_label, level_range_text
+from explanations.names import field_path_label, indicator_key_label
 
 __all__ = ["render_evaluation_text"]
 
@@ -15,38 +18,23 @@ def _level(name: str, lang: str) -> str:
 
 
 def _num(value: float | None) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:.4f}".rstrip("0").rstrip(".")
-    return text or "0"
+    """Every figure to three significant figures (explanations.figures.num), without thousands separators."""
+    return num(value).replace(",", "")
 
 
-def render_evaluation_text(ev: dict[str, Any], lang: str = "zh") -> str:
+def render_evaluation_text(ev: dict[str, Any], lang: str = "zh", kb: KnowledgeBase | None = None) -> str:
     zh = lang == "zh"
     levels = ev["benchmark_set"]["levels"]
     lines = []
     ent = ev["enterprise"]
-    lines.append(
-        ("清洁生产水平评价：" if zh else "Cleaner-production evaluation: ")
-        + f"{ent['name']} ({ent['id']}), {ev['year']}"
-    )
+    lines.append(("清洁生产水平评价：" if zh else "Cleaner-production evaluation: ") + f"{ent['name']}, {ev['year']}")
     if ent.get("synthetic"):
         lines.append("（合成示例数据）" if zh else "(synthetic example data)")
     bset = ev["benchmark_set"]
-    lines.append(("基准体系：" if zh else "Benchmark set: ") + bset["name"]["zh" if zh else "en"] + f" [{bset['id']}]")
+    lines.append(("基准体系：" if zh else "Benchmark set: ") + bset["name"]["zh" if zh else "en"])
     lines.append(("n 的定义：" if zh else "Definition of n: ") + bset["n_note"]["zh" if zh else "en"])
-    lines.append(f"kb {ev['kb_version']} {ev['kb_hash'][:19]}…  input {ev['input_hash'][:19]}…")
     lines.append("")
-    overall = _level(ev["overall_level"], lang)
-    if ev["overall_level_range"]["best"] == ev["overall_level"]:
-        lines.append(("综合评定：" if zh else "Overall level: ") + overall)
-    else:
-        best = _level(ev["overall_level_range"]["best"], lang)
-        lines.append(
-            f"综合评定：至少 {overall}（补全缺失数据后最高可能 {best}）"
-            if zh
-            else f"Overall level: at least {overall} (up to {best} once the missing data are supplied)"
-        )
+    lines.append(("综合评定：" if zh else "Overall level: ") + level_range_text(ev, lang))
     firmness = firmness_text(ev.get("level_firmness") or {}, lang)
     if firmness:
         lines.append(("等级未确定：" if zh else "Level not determined: ") + firmness)
@@ -103,21 +91,29 @@ def render_evaluation_text(ev: dict[str, Any], lang: str = "zh") -> str:
                     f"（无法达到：上限 {_num(nl['bound'])}）" if zh else f"(unreachable: at most {_num(nl['bound'])})"
                 )
             elif nl.get("unmet"):
-                extra = " → " + ", ".join(u["subject"] for u in nl["unmet"][:3])
+                extra = " → " + ("；" if zh else "; ").join(
+                    field_path_label(kb, u["subject"], lang) if kb else u["subject"] for u in nl["unmet"][:3]
+                )
             flag = (" （限定性）" if zh else " (limiting)") if row["blocks_by_limiting_rule"] else ""
-            lines.append(f"  - {row['key']}: {_level(row['level'], lang)}{extra}{flag}")
+            key = indicator_key_label(kb, row["key"], lang) if kb else row["key"]
+            lines.append(f"  - {key}: {_level(row['level'], lang)}{extra}{flag}")
     dq = ev["data_quality"]
     if dq["insufficient_data"] or dq["warnings"]:
         lines.append("")
         lines.append("数据质量：" if zh else "Data quality:")
         for key in dq["insufficient_data"]:
-            lines.append(("  - 数据不足：" if zh else "  - insufficient data: ") + key)
+            lines.append(
+                ("  - 数据不足：" if zh else "  - insufficient data: ")
+                + (indicator_key_label(kb, key, lang) if kb else key)
+            )
         for w in dq["warnings"]:
             message = w.get("message_zh" if zh else "message_en") or w["message"]
-            lines.append(f"  - {w['path']}: {message}")
+            lines.append(f"  - {field_path_label(kb, w['path'], lang) if kb else w['path']}: {message}")
     if ev.get("completeness"):
         lines.append("")
-        lines.extend(completeness_lines(ev["completeness"], lang))
+        lines.extend(completeness_lines(ev["completeness"], lang, kb=kb))
+    lines.append("")
+    lines.append(f"kb {ev['kb_version']} {ev['kb_hash'][:19]}…  input {ev['input_hash'][:19]}…")
     return "\n".join(lines) + "\n"
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from explanations.i18n import RESOURCES
 
-__all__ = ["investment_text", "money_text", "num", "payback_text", "savings_text", "totals_lines"]
+__all__ = ["investment_short", "investment_text", "money_text", "num", "payback_text", "savings_text", "totals_lines"]
 
 
 def num(value: Any, digits: int = 3) -> str:
@@ -66,6 +66,15 @@ def investment_text(inv: dict[str, Any] | None, lang: str) -> str:
         else str(inv.get("basis", ""))
     )
     return f"{num(inv.get('low'))}–{num(inv.get('high'))} CNY ({basis})"
+
+
+def investment_short(inv: dict[str, Any] | None, lang: str) -> str:
+    """The investment in a few words (the summary): the figure, or "to be quoted" for a declared gap."""
+    if not inv or inv.get("status") == "gap":
+        return "待询价" if lang == "zh" else "to be quoted"
+    if inv.get("status") == "quote":
+        return f"{num(inv['central'])} CNY"
+    return f"{num(inv.get('low'))}–{num(inv.get('high'))} CNY"
 
 
 def payback_text(payback: dict[str, Any] | None, lang: str) -> str:

@@ -12,6 +12,7 @@ __all__ = [
     "indicator_level_label",
     "instance_label",
     "level_label",
+    "level_range_text",
 ]
 
 RESOURCES: dict[str, dict[str, str]] = {
@@ -135,6 +136,14 @@ LABELS: dict[str, dict[str, str]] = {
         "generated_at": "生成时间",
         "recommendations": "推荐方案",
         "none_fired": "无",
+        "key_summary": "摘要",
+        "totals_short": "方案合计",
+        "co2": "减排CO2",
+        "no_change": "方案实施后各指标数值与等级均无变化。",
+        "annex": "附件",
+        "annex_note": "推理溯源与未触发规则的机器标识仅列于本附件；正文只用名称。",
+        "target_next": "达到上一等级所需",
+        "factor_scores": "各因素得分 R",
     },
     "en": {
         "report_title": "Cleaner-production audit report (smart audit)",
@@ -218,6 +227,15 @@ LABELS: dict[str, dict[str, str]] = {
         "generated_at": "Generated at",
         "recommendations": "Recommendations",
         "none_fired": "none",
+        "key_summary": "Summary",
+        "totals_short": "Plan totals",
+        "co2": "CO2 avoided",
+        "no_change": "No indicator changes value or level once the options are implemented.",
+        "annex": "Annex",
+        "annex_note": "Machine ids of the derivation and of the rules that did not fire appear only in this annex; "
+        "the body uses names.",
+        "target_next": "Needed for the next level",
+        "factor_scores": "Factor scores R",
     },
 }
 
@@ -304,4 +322,48 @@ def instance_label(instance: str | None, lang: str) -> str:
     benchmark is called so; board keys (``rigid/multilayer-6L``) stay as they are."""
     if instance == "mix":
         return "按产量加权" if lang == "zh" else "output-weighted"
-    return instance or ""
+    if not instance:
+        return ""
+    rigidity, _, rest = instance.partition("/")
+    construction, _, layers = rest.partition("-")
+    words = _BOARD[lang]
+    if rigidity not in words or construction not in words:
+        return instance
+    text = f"{words[rigidity]}{'' if lang == 'zh' else ' '}{words[construction]}"
+    if layers.endswith("L") and layers[:-1].isdigit():
+        text += f"，{layers[:-1]}层" if lang == "zh" else f", {layers[:-1]} layers"
+    return text
+
+
+_BOARD = {
+    "zh": {
+        "rigid": "刚性",
+        "flexible": "挠性",
+        "single": "单面板",
+        "double": "双面板",
+        "multilayer": "多层板",
+        "hdi": "HDI板",
+    },
+    "en": {
+        "rigid": "rigid",
+        "flexible": "flexible",
+        "single": "single-sided",
+        "double": "double-sided",
+        "multilayer": "multilayer",
+        "hdi": "HDI",
+    },
+}
+
+
+def level_range_text(ev: dict[str, Any], lang: str) -> str:
+    """The overall level as every rendering states it: the level certainly reached, and, when unknown answers leave
+    it open, the best case beside it (the same words in evaluate, plan, infer and the reports)."""
+    worst = level_label(ev["overall_level"], lang)
+    rng = ev.get("overall_level_range") or {}
+    best = rng.get("best", ev["overall_level"])
+    if best == ev["overall_level"]:
+        return worst
+    best_label = level_label(best, lang)
+    if lang == "zh":
+        return f"{worst}（资料不全：补全缺失数据后可能为 {worst} 至 {best_label}）"
+    return f"{worst} (data incomplete: between {worst} and {best_label} once the missing data are supplied)"

@@ -6,9 +6,11 @@ from typing import Any
 
 from engine.kb.loader import KnowledgeBase
 from explanations.completeness_text import completeness_lines
-from explanations.evaluation_text import _level, _num
-from explanations.figures import investment_text, money_text, payback_text, savings_text, totals_lines
+from explanations.evaluation_text import _level
+from explanations.figures import investment_text, money_text, num, payback_text, savings_text, totals_lines
+from explanations.names import area_label, factor_label, field_path_label, indicator_key_label, node_label, part_label
 from explanations.rationale import localise
+from explanations.summary import build_summary, summary_lines
 
 __all__ = ["render_plan_text"]
 
@@ -88,35 +90,44 @@ def render_plan_text(plan: dict[str, Any], lang: str = "zh", kb: KnowledgeBase |
     ev, proj = plan["evaluation"], plan["projected"]
     ent = plan["enterprise"]
     lines = [
-        ("清洁生产方案：" if zh else "Cleaner-production plan: ") + f"{ent['name']} ({ent['id']}), {plan['year']}",
-        f"kb {plan['kb_version']} {plan['kb_hash'][:19]}…  input {plan['input_hash'][:19]}…",
+        ("清洁生产方案：" if zh else "Cleaner-production plan: ") + f"{ent['name']}, {plan['year']}",
         "",
-        ("现状等级：" if zh else "Level now: ")
-        + _level(ev["overall_level"], lang)
-        + "  "
-        + "  ".join(f"{k} {_num(v)}" for k, v in ev["indices"].items()),
-        ("实施无/低费方案后：" if zh else "After the no/low-cost options: ")
-        + _level(plan["projected_no_low_cost"]["overall_level"], lang)
-        + "  "
-        + "  ".join(f"{k} {_num(v)}" for k, v in plan["projected_no_low_cost"]["indices"].items()),
-        ("全部方案实施后（预测）：" if zh else "After all options (projected): ")
-        + _level(proj["overall_level"], lang)
-        + "  "
-        + "  ".join(f"{k} {_num(v)}" for k, v in proj["indices"].items()),
     ]
+    if kb is not None:
+        lines += summary_lines(build_summary(kb, plan, lang), lang)
+    else:
+        lines.append(("现状等级：" if zh else "Level now: ") + _level(ev["overall_level"], lang))
+    lines.append(
+        ("预测综合指数：" if zh else "Projected indices: ")
+        + "  ".join(f"{k} {num(v)}" for k, v in proj["indices"].items())
+    )
     if plan.get("completeness"):
         lines.append("")
-        lines.extend(completeness_lines(plan["completeness"], lang, indicators=3))
+        lines.extend(completeness_lines(plan["completeness"], lang, indicators=3, kb=kb))
     focus = plan.get("audit_focus") or {}
     if focus.get("ranking"):
         lines.append("")
+        areas = {row["area"]: row.get("steps") for row in focus["ranking"]}
+
+        def area(a: str) -> str:
+            return area_label(kb, a, areas.get(a), lang) if kb else a
+
+        def factor(f: str) -> str:
+            return factor_label(kb, f, lang) if kb else f
+
         lines.append(
-            ("审核重点（权重总和计分排序）：" if zh else "Audit focus (weighted-sum ranking): ") + str(focus["focus"])
+            ("审核重点（权重总和计分排序）：" if zh else "Audit focus (weighted-sum ranking): ") + area(focus["focus"])
         )
         for row in focus["ranking"][:5]:
-            lines.append(f"  {row['area']}: {row['total']}  " + ", ".join(f"{k}={v}" for k, v in row["scores"].items()))
+            lines.append(
+                f"  {area(row['area'])}: {row['total']}  "
+                + ", ".join(f"{factor(k)} {v}" for k, v in row["scores"].items())
+            )
         if focus.get("left_out"):
-            lines.append(("  未计入（无数据）：" if zh else "  left out (no data): ") + ", ".join(focus["left_out"]))
+            lines.append(
+                ("  未计入（无数据）：" if zh else "  left out (no data): ")
+                + ", ".join(factor(f) for f in focus["left_out"])
+            )
     by_id = {r["option_id"]: r for r in plan["recommendations"]}
     totals = totals_lines(plan.get("totals") or {}, lang)
     if totals:
@@ -157,17 +168,20 @@ def render_plan_text(plan: dict[str, Any], lang: str = "zh", kb: KnowledgeBase |
             )
             lines.append(
                 ("       优先级构成：" if zh else "       priority parts: ")
-                + ", ".join(f"{k} {v}" for k, v in pr.get("parts", {}).items())
+                + ", ".join(f"{part_label(k, lang)} {v}" for k, v in pr.get("parts", {}).items())
             )
             if rec["findings"]:
                 lines.append(
                     ("       依据：" if zh else "       because: ")
-                    + ", ".join(rec["findings"][:3])
+                    + ("；" if zh else "; ").join(node_label(kb, f, lang) if kb else f for f in rec["findings"][:3])
                     + (" …" if len(rec["findings"]) > 3 else "")
                 )
             missing = (rec.get("savings_model") or {}).get("missing") or []
             if missing:
-                lines.append(("       需补充数据：" if zh else "       to quantify, supply: ") + "; ".join(missing))
+                lines.append(
+                    ("       需补充数据：" if zh else "       to quantify, supply: ")
+                    + "; ".join(field_path_label(kb, m, lang) if kb else m for m in missing)
+                )
     if plan["resolution"]:
         lines.append("")
         lines.append("方案取舍：" if zh else "Conflicts and prerequisites:")
@@ -181,9 +195,17 @@ def render_plan_text(plan: dict[str, Any], lang: str = "zh", kb: KnowledgeBase |
         lines.append("")
         lines.append("清洁生产目标（预测）：" if zh else "Cleaner-production targets (projected):")
         for t in plan["targets"]:
+            name = indicator_key_label(kb, t["indicator"], lang) if kb else t["indicator"]
             lines.append(
-                f"  {t['indicator']}: {_num(t['now']['value'])} {t['unit']} ({_level(t['now']['level'], lang)}) → "
-                f"{_num(t['after_no_low_cost']['value'])} ({_level(str(t['after_no_low_cost']['level']), lang)}) → "
-                f"{_num(t['after_all']['value'])} ({_level(str(t['after_all']['level']), lang)})"
+                f"  {name}: {num(t['now']['value'])} {t['unit']} ({_level(t['now']['level'], lang)}) → "
+                f"{num(t['after_no_low_cost']['value'])} ({_level(str(t['after_no_low_cost']['level']), lang)}) → "
+                f"{num(t['after_all']['value'])} ({_level(str(t['after_all']['level']), lang)})"
             )
+    lines.append("")
+    lines.append(
+        ("知识库 " if zh else "knowledge base ")
+        + f"{plan['kb_version']} {plan['kb_hash'][:19]}…  "
+        + ("输入 " if zh else "input ")
+        + f"{plan['input_hash'][:19]}…"
+    )
     return "\n".join(lines) + "\n"

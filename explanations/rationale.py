@@ -62,6 +62,8 @@ def localise(kb: KnowledgeBase, field_name: str, value: Any, lang: str) -> Any:
             if table is not None:
                 return name(table.name)
         return EFFLUENT_LABELS[lang].get(value, value)
+    if field_name == "finding" and value in kb.findings:
+        return name(kb.findings[value].title)
     if field_name in ("destination",) and value in kb.destinations:
         return name(kb.destinations[value].name)
     if field_name in ("level", "overall_level"):

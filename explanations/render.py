@@ -42,17 +42,30 @@ def render_narrative(kb: KnowledgeBase, plan: dict[str, Any], lang: str = "zh") 
 
 
 def render_report_html(
-    kb: KnowledgeBase, plan: dict[str, Any], lang: str = "zh", generated_at: str | None = None
+    kb: KnowledgeBase,
+    plan: dict[str, Any],
+    lang: str = "zh",
+    generated_at: str | None = None,
+    *,
+    annex: bool = True,
 ) -> str:
+    """The report; ``annex`` adds the derivation trace and the why-not list at the end (collapsible)."""
     ctx = build_context(kb, plan, lang, generated_at=generated_at or _now())
+    ctx.annex = annex
     return environment().get_template("report.html.j2").render(css=_css(), **vars(ctx))
 
 
 def render_report_pdf(
-    kb: KnowledgeBase, plan: dict[str, Any], lang: str = "zh", generated_at: str | None = None
+    kb: KnowledgeBase,
+    plan: dict[str, Any],
+    lang: str = "zh",
+    generated_at: str | None = None,
+    *,
+    annex: bool = False,
 ) -> bytes:
+    """The report as PDF; the trace annex is left out of it by default (the HTML and the JSON carry it)."""
     from weasyprint import HTML  # imported here: it loads system libraries (pango)
 
-    html = render_report_html(kb, plan, lang, generated_at)
+    html = render_report_html(kb, plan, lang, generated_at, annex=annex)
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf

@@ -104,17 +104,33 @@ def test_every_rule_rationale_renders(kb: KnowledgeBase) -> None:
             assert not re.search(r"(?<![\w?])\?(?![\w?])", text), f"{rid} ({lang}) rendered a missing value"
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_pdf_pages_and_chinese(kb: KnowledgeBase, lang: str, regen_golden: bool) -> None:
+ALL_EXAMPLES = sorted(p.stem for p in (ROOT / "examples").glob("demo_*.json"))
+PDF_CASES = [(name, "zh") for name in ALL_EXAMPLES] + [("demo_hdi_leader", "en")]
+
+
+@pytest.mark.parametrize(("name", "lang"), PDF_CASES)
+def test_pdf_pages_and_chinese(kb: KnowledgeBase, name: str, lang: str, regen_golden: bool) -> None:
+    """Page count per example (the trace annex is out of the PDF), Chinese text, and no machine id in the PDF's
+    text before its sources appendix (the ids pattern of test_no_ids)."""
     from pypdf import PdfReader
 
-    pdf = render_report_pdf(kb, _plan("demo_hdi_leader"), lang, GENERATED_AT)
+    from explanations.names import MACHINE_ID
+
+    pdf = render_report_pdf(kb, _plan(name), lang, GENERATED_AT)
     reader = PdfReader(io.BytesIO(pdf))
     pages_file = GOLDEN / "pdf_pages.json"
     pages = json.loads(pages_file.read_text(encoding="utf-8")) if pages_file.exists() else {}
     if regen_golden:
-        pages[f"demo_hdi_leader_{lang}"] = len(reader.pages)
+        pages[f"{name}_{lang}"] = len(reader.pages)
         pages_file.write_text(json.dumps(pages, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    assert len(reader.pages) == pages[f"demo_hdi_leader_{lang}"]
-    text = "".join(page.extract_text() or "" for page in reader.pages[:2])
-    assert "清洁生产" in text or (lang == "en" and "示例" in text)
+    assert len(reader.pages) == pages[f"{name}_{lang}"]
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    assert "清洁生产" in text[:3000] or (lang == "en" and "示例" in text[:3000])
+    body = text.split("附录: 引用来源" if lang == "zh" else "Appendix: Sources cited", 1)[0]
+    assert "附件" not in body or lang == "en"  # no trace annex in the PDF
+    from tests.explanations.test_no_ids import _schema_fields
+
+    # the self-inspection's own field names are allowed (test_no_ids); a line break may cut one in the PDF's text
+    fields = " ".join(_schema_fields())
+    ids = {m.group(0) for m in MACHINE_ID.finditer(body) if m.group(0) not in fields}
+    assert not ids, sorted(ids)[:10]
