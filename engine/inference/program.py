@@ -92,9 +92,6 @@ class Program:
 # delete_state (measured with 285 rules in one ruleset). Small rulesets keep every fact's branching low.
 CHUNK_SIZE = 40
 
-# The type of a fact never asserted: the catch-all rules wait for it and so never fire.
-NEVER = "never__asserted"
-
 
 def _produced_by(kb: KnowledgeBase) -> dict[tuple[str, str], list[str]]:
     out: dict[tuple[str, str], list[str]] = {}
@@ -266,15 +263,11 @@ def compile_program(kb: KnowledgeBase) -> Program:
             part = tuple(rule_ids[start : start + CHUNK_SIZE])
             definition: dict[str, Any] = {rid: compiled[rid].definition for rid in part}
             # every fact must match some rule, or durable_rules raises MessageNotHandledException. The catch-all
-            # joins each fact with a fact that is never asserted: the fact is handled (an alpha node matches it)
-            # but no Python action runs for it (a firing catch-all cost one action per fact, 1,270-2,060 per
-            # inference; a ``cap`` on it batched them but lost real firings on some inputs: measured).
+            # fires once per fact (one Python call each). Measured and refused: a ``cap`` on it lost real firings
+            # of other rules on generated inputs (tests/inference/test_differential.py); a catch-all that waits
+            # for a fact never asserted made delete_state corrupt the heap (double free).
             for fact_type in FACT_TYPES:
-                definition[f"sink_{fact_type}"] = {
-                    "all": [{"m": {"type": fact_type}}, {"never": {"type": NEVER}}],
-                    "pri": 999,
-                    "run": "sink",
-                }
+                definition[f"sink_{fact_type}"] = {"all": [{"m": {"type": fact_type}}], "pri": 999, "run": "sink"}
             name = f"{base}_s{k}_c{start // CHUNK_SIZE}"
             chunks.append(Chunk(name, k, part, {name: definition}))
     return Program(base, kb.version.hash, compiled, by_stratum, chunks)
