@@ -266,7 +266,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if code != EXIT_OK:
         return code
     if args.json or args.format == "json":
-        _write(_dump(plan), args.output)
+        from engine.inference.whynot import not_fired_of
+
+        # the full plan on request: with the why-not, which stored plans leave to be computed when asked
+        _write(_dump({**plan, "not_fired": not_fired_of(kb, plan)}), args.output)
     elif args.format == "narrative":
         from explanations.render import render_narrative
 

@@ -8,6 +8,7 @@ made with one of them can be replayed exactly.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections import OrderedDict
@@ -116,6 +117,10 @@ class KbHolder:
             return LoadReport(False, str(target), utcnow(), issues=issues)
         loaded = LoadedKb(kb, graph, target, utcnow())
         self._history[loaded.hash] = loaded
+        # the knowledge base lives as long as the service: keep its objects out of the cyclic collector's scans
+        # (cyclic GC was about 11 % of a plan's time)
+        gc.collect()
+        gc.freeze()
         self._history.move_to_end(loaded.hash)
         while len(self._history) > self._history_size:
             self._history.popitem(last=False)

@@ -38,6 +38,11 @@ class ProcessGraph:
     def __init__(self, graph: nx.DiGraph, kb: KnowledgeBase) -> None:
         self.graph = graph
         self._kb = kb
+        # The graph depends only on the knowledge base and is never changed once built: walks are computed once
+        # and kept here (they were most of the time spent turning a self-inspection into facts).
+        self._drivers: dict[str, dict[str, list[str]]] = {}
+        self._feeding: dict[str, list[str]] = {}
+        self._of_step: dict[str, list[str]] | None = None
 
     # -- lookups -------------------------------------------------------------------------------------
     def _require(self, prefix: str, rid: str, known: Iterable[str]) -> str:
@@ -86,6 +91,12 @@ class ProcessGraph:
 
     # -- streams -------------------------------------------------------------------------------------
     def steps_feeding(self, stream_id: str) -> list[str]:
+        cached = self._feeding.get(stream_id)
+        if cached is None:
+            cached = self._feeding[stream_id] = self._steps_feeding(stream_id)
+        return list(cached)
+
+    def _steps_feeding(self, stream_id: str) -> list[str]:
         """Steps producing a waste stream, or consuming a resource stream."""
         node = self._require("stream", stream_id, self._kb.streams)
         if self._kb.streams[stream_id].kind == "resource":
@@ -116,6 +127,12 @@ class ProcessGraph:
     # -- indicators ----------------------------------------------------------------------------------
     def indicator_drivers(self, indicator_id: str) -> dict[str, list[str]]:
         """Streams and steps that bear on an indicator: its declared drivers and the steps behind the streams."""
+        cached = self._drivers.get(indicator_id)
+        if cached is None:
+            cached = self._drivers[indicator_id] = self._indicator_drivers(indicator_id)
+        return {k: list(v) for k, v in cached.items()}
+
+    def _indicator_drivers(self, indicator_id: str) -> dict[str, list[str]]:
         node = self._require("indicator", indicator_id, self._kb.indicators)
         streams = [u.split(":", 1)[1] for u in self.graph.predecessors(node) if u.startswith("stream:")]
         steps = {u.split(":", 1)[1] for u in self.graph.predecessors(node) if u.startswith("step:")}
@@ -126,7 +143,13 @@ class ProcessGraph:
     def indicators_of_step(self, step_id: str) -> list[str]:
         """Indicators a step bears on, directly or through the streams it consumes or produces."""
         self._require("step", step_id, self._kb.steps)
-        return sorted(i for i in self._kb.indicators if step_id in self.indicator_drivers(i)["steps"])
+        if self._of_step is None:
+            of_step: dict[str, list[str]] = {}
+            for indicator_id in sorted(self._kb.indicators):
+                for step in self.indicator_drivers(indicator_id)["steps"]:
+                    of_step.setdefault(step, []).append(indicator_id)
+            self._of_step = of_step
+        return list(self._of_step.get(step_id, []))
 
     # -- export --------------------------------------------------------------------------------------
     def to_node_link(self) -> dict[str, Any]:

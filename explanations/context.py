@@ -8,6 +8,7 @@ from typing import Any
 
 from engine.graph import build_graph
 from engine.inference.trace import Trace, TraceNode
+from engine.inference.whynot import not_fired_of
 from engine.kb.loader import KnowledgeBase
 from engine.kb.models import Grade
 from explanations.charts import before_after_svg
@@ -512,7 +513,7 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
         before_after_svg=before_after_svg(chart_rows, lang),
         before_after=ba_rows,
         projected_level=level_label(plan["projected"]["overall_level"], lang),
-        why_not=[_why_not_line(kb, rid, info, lang) for rid, info in sorted(plan["not_fired"].items())],
+        why_not=[_why_not_line(kb, rid, info, lang) for rid, info in sorted(not_fired_of(kb, plan).items())],
         nodes=nodes,
         sources=sources,
         summary=build_summary(kb, plan, lang),

@@ -31,6 +31,7 @@ from api.schemas.common import Page, problem_responses
 from api.schemas.paths import PathOut, PathRequest, WhatIfOut, WhatIfRequest
 from api.schemas.plans import NoteCreate, NoteOut, PlanCreate, PlanOut, PlanSummary, ReplayOut, TraceOut
 from engine.errors import EditError, UnknownIdError
+from engine.inference.whynot import not_fired_of
 from engine.plan.path import cheapest_path
 from engine.plan.whatif import what_if
 from explanations.docx_report import DOCX_MEDIA_TYPE, render_report_docx
@@ -140,18 +141,23 @@ def list_plans(caller: ReaderDep, session: SessionDep, filters: FiltersDep, page
     return Page.of([summary_of(r) for r in rows], total, page.limit, page.offset)
 
 
-@router.get("/{plan_id}/trace", response_model=TraceOut, responses=problem_responses(404))
-def get_plan_trace(plan_id: str, caller: ReaderDep, session: SessionDep) -> TraceOut:
+@router.get("/{plan_id}/trace", response_model=TraceOut, responses=problem_responses(404, 409))
+def get_plan_trace(plan_id: str, caller: ReaderDep, session: SessionDep, holder: KbHolderDep) -> TraceOut:
     """The derivation trace of a plan (flat map of nodes down to the raw answers) and why other rules did not fire."""
     record = store.get_plan(session, caller, plan_id)
     plan: dict[str, Any] = json.loads(record.plan_json)
+    if "not_fired" in plan or "why_not_basis" not in plan:  # plans stored with their why-not
+        not_fired = plan.get("not_fired", {})
+    else:  # computed on request from the plan's trace, with the plan's own rules
+        _, _, kb = _plan_and_kb(plan_id, caller, session, holder)
+        not_fired = not_fired_of(kb, plan)
     return TraceOut(
         plan_id=record.id,
         kb_version=record.kb_version,
         kb_hash=record.kb_hash,
         input_hash=record.input_hash,
         trace=plan.get("trace", {}),
-        not_fired=plan.get("not_fired", {}),
+        not_fired=not_fired,
     )
 
 

@@ -9,10 +9,11 @@ from typing import Any
 from engine.evaluate.result import EvaluationResult
 from engine.graph import ProcessGraph, build_graph
 from engine.inference.facts import build_facts
-from engine.inference.plain import Firing, explain_not_fired, run_plain
+from engine.inference.plain import Firing, run_plain
 from engine.inference.program import Program, compile_program
 from engine.inference.rete import run_durable
 from engine.inference.trace import Trace, build_trace
+from engine.inference.whynot import not_fired as explain_all
 from engine.intake.model import SelfInspection
 from engine.kb.loader import KnowledgeBase
 
@@ -75,11 +76,5 @@ def infer(
     conclusions = sorted(conclusions, key=lambda c: c["id"])
     firings = sorted(firings, key=lambda f: (f.rule, f.premises))
     trace = build_trace(kb, ev.input_hash, base.facts, base.inputs, base.parameters, conclusions, firings)
-    not_fired: dict[str, dict[str, Any]] = {}
-    if explain:
-        fired = {f.rule for f in firings}
-        facts = base.facts + conclusions
-        for rid in sorted(kb.rules):
-            if rid not in fired:
-                not_fired[rid] = explain_not_fired(kb.rules[rid], facts)
+    not_fired = explain_all(kb, base.facts + conclusions, {f.rule for f in firings}) if explain else {}
     return InferenceResult(engine, base.facts, conclusions, firings, trace, not_fired)

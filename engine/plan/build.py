@@ -15,6 +15,7 @@ from engine.evaluate.instances import grid_factor
 from engine.evaluate.result import EvaluationResult, decimal_json
 from engine.graph import ProcessGraph, build_graph
 from engine.inference.run import InferenceResult, infer
+from engine.inference.whynot import why_not_basis
 from engine.intake.model import SelfInspection
 from engine.kb.loader import KnowledgeBase
 from engine.plan.benefits import UNITS, Triple, estimate
@@ -357,7 +358,7 @@ def build_plan(
 ) -> dict[str, Any]:
     graph = graph or build_graph(kb)
     ev = evaluate(kb, si, benchmark_set=benchmark_set, year=year, warnings=warnings)
-    inf = infer(kb, si, ev, graph)
+    inf = infer(kb, si, ev, graph, explain=False)  # the why-not is computed when asked: not_fired_of
     price_list = prices(kb, si)
     ordered, resolution, questions = _recommended(kb, si, ev, inf, price_list)
     recs = {r.option.id: r for r in ordered}
@@ -397,5 +398,5 @@ def build_plan(
             "indices": after_low.as_dict()["indices"],
         },
         "trace": inf.trace.flat(),
-        "not_fired": inf.not_fired,
+        "why_not_basis": why_not_basis(inf.base, inf.firings),
     }
