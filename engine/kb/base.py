@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-__all__ = ["Grade", "LocalText", "Range", "Strict"]
+__all__ = [
+    "ID_REGEX",
+    "Construction",
+    "Dec",
+    "Flag",
+    "Grade",
+    "Id",
+    "LocalText",
+    "Quantity",
+    "Range",
+    "Rigidity",
+    "SourceId",
+    "Sourced",
+    "Strict",
+]
 
 
 class Strict(BaseModel):
@@ -62,3 +78,59 @@ class Range(Strict):
         if self.assumption and self.grade != Grade.U:
             raise ValueError("a planning assumption has grade U")
         return self
+
+
+ID_REGEX = _ID = r"^[a-z][a-z0-9_]*$"
+_SOURCE_ID = r"^[A-Z][A-Z0-9_]*$"
+
+Id = Annotated[str, Field(pattern=_ID, description="stable snake_case id")]
+SourceId = Annotated[str, Field(pattern=_SOURCE_ID, description="source id (UPPER_SNAKE)")]
+
+
+def _decimal(raw: object) -> object:
+    """YAML floats become exact decimals through their text, never through binary floats."""
+    if isinstance(raw, bool):
+        raise ValueError("expected a number, got a boolean")
+    if isinstance(raw, float | int):
+        return Decimal(str(raw))
+    return raw
+
+
+Dec = Annotated[Decimal, BeforeValidator(_decimal)]
+
+
+class Sourced(Strict):
+    """Provenance of a value: its source and grade."""
+
+    source: SourceId
+    grade: Grade
+    note: str = ""
+
+
+class Quantity(Sourced):
+    """A number about the world with its unit, source and grade."""
+
+    value: Dec
+    unit: str
+
+
+class Flag(Sourced):
+    """A yes/no fact about the world (e.g. 'this indicator is limiting') with its source and grade."""
+
+    value: bool
+
+
+class Rigidity(StrEnum):
+    rigid = "rigid"
+    flexible = "flexible"  # flexible and rigid-flex boards
+
+
+class Construction(StrEnum):
+    single = "single"
+    double = "double"
+    multilayer = "multilayer"
+    hdi = "hdi"
+
+    @property
+    def layered(self) -> bool:
+        return self in (Construction.multilayer, Construction.hdi)

@@ -19,6 +19,7 @@ from engine.kb.conditions import NUMERIC_OPS, AllOf, AnyOf, Condition, Leaf, Not
 from engine.kb.effluent import check_effluent_standards
 from engine.kb.optioncheck import check_options
 from engine.kb.rulecheck import check_rules
+from engine.kb.strata import RuleCycleError, strata
 
 if TYPE_CHECKING:
     from engine.kb.loader import KnowledgeBase
@@ -94,8 +95,6 @@ def check_knowledge_base(kb: KnowledgeBase) -> list[KbIssue]:
 
 
 def _check_strata(c: _Checker) -> None:
-    from engine.inference.program import RuleCycleError, strata
-
     try:
         strata(c.kb)
     except RuleCycleError as exc:
