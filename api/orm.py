@@ -1,7 +1,8 @@
 """The stored records (SQLAlchemy 2, typed ORM). The schema itself is made by the Alembic migrations in
 ``api/migrations``; a test checks that they and these classes agree.
 
-Self-inspections, plans and notes are immutable once written; API keys only ever gain a ``revoked_at``.
+Self-inspections, plans, notes and acceptance versions are immutable once written (an acceptance changes by a new
+version row, never an UPDATE); API keys only ever gain a ``revoked_at``.
 """
 
 from __future__ import annotations
@@ -11,12 +12,26 @@ import time
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
+    "Acceptance",
+    "AcceptanceFile",
+    "AcceptanceVersion",
     "ApiKey",
     "AuditEntry",
     "Base",
@@ -164,3 +179,56 @@ class AuditEntry(Base):
     resource: Mapped[str] = mapped_column(String(500))
     status: Mapped[int] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(String(20))
+
+
+class Acceptance(Base):
+    """An acceptance of a plan: who and what it is about. Its content lives in its versions (append-only)."""
+
+    __tablename__ = "acceptances"
+    __table_args__ = (Index("ix_acceptances_created", "created_at", "id"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), unique=True)
+    enterprise_id: Mapped[str] = mapped_column(String(64), index=True)
+    district: Mapped[str] = mapped_column(String(100), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    policy_id: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AcceptanceVersion(Base):
+    """One version of an acceptance (checklist, evidence or verification), chained by SHA-256 to the one before:
+    ``hash = sha256(prev_hash + payload_json)``; the payload names the key that wrote it."""
+
+    __tablename__ = "acceptance_versions"
+    __table_args__ = (UniqueConstraint("acceptance_id", "version", name="uq_acceptance_version"),)
+
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
+    acceptance_id: Mapped[str] = mapped_column(ForeignKey("acceptances.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))  # checklist | evidence | verification
+    verdict: Mapped[str | None] = mapped_column(String(8))  # pass | fail on a verification
+    author_key_id: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+    role: Mapped[str] = mapped_column(String(16))
+    payload_json: Mapped[str] = mapped_column(Text, deferred=True)  # canonical JSON, what the hash covers
+    prev_hash: Mapped[str] = mapped_column(String(80))
+    hash: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AcceptanceFile(Base):
+    """A document uploaded as evidence, stored with its SHA-256 (content-addressed within an acceptance)."""
+
+    __tablename__ = "acceptance_files"
+    __table_args__ = (UniqueConstraint("acceptance_id", "sha256", name="uq_acceptance_file"),)
+
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
+    acceptance_id: Mapped[str] = mapped_column(ForeignKey("acceptances.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -121,6 +121,11 @@ class AcceptancePolicy(Strict):
     gain_resources: list[str] = Field(
         default_factory=list, description="plan resources whose saving is an increase (copper recovered)"
     )
+    contradiction_factor: PolicyFigure | None = Field(
+        default=None,
+        description="a plan's estimate is reported as contradicted when it is more than this many times, or less "
+        "than its inverse, the median verified in the achievement library (unit 1); none: not checked",
+    )
     vetoes: list[PolicyItem]
     checks: list[PolicyItem]
     score: ScoreRule
