@@ -353,3 +353,18 @@ def test_bureau_keys_are_created_by_the_admin_without_scope(client: TestClient, 
     assert created.status_code == 201 and created.json()["role"] == "bureau" and created.json()["secret"]
     scoped = client.post("/v1/keys", json={"name": "x", "role": "bureau", "districts": ["宝安区"]}, headers=admin)
     assert assert_problem(scoped, 422)["errors"][0]["path"] == "districts"
+
+
+def test_command_line_evaluates_a_stored_cohort(
+    client: TestClient, cw: CohortWorld, database_url: str, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from api.cli import main
+
+    out = tmp_path / "cohort.json"
+    cid = cw.cohort["id"]
+    assert main(["cohort", "evaluate", "--cohort", cid, "--database-url", database_url, "--json", "-o", str(out)]) == 0
+    served = client.get(f"/v1/cohorts/{cid}/evaluation", headers=cw.world.platform.headers).json()
+    assert json.loads(out.read_text(encoding="utf-8")) == served
+    assert main(["cohort", "evaluate", "--cohort", "co_nope", "--database-url", database_url]) == 1
+    assert "there is no cohort 'co_nope'" in capsys.readouterr().err
+    assert main(["cohort", "some-folder", "--cohort", cid, "--database-url", database_url]) == 2
