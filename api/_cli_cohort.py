@@ -4,6 +4,7 @@
     smart-audit cohort FOLDER [--compare FOLDER2] [--json | --format text|json|html|pdf] [-o OUT]
     smart-audit cohort evaluate FOLDER [...]        (the same)
     smart-audit cohort compare BEFORE AFTER [...]   (= cohort BEFORE --compare AFTER)
+    smart-audit cohort evaluate --cohort ID [--database-url URL] [...]   (a cohort stored by POST /v1/cohorts)
 """
 
 from __future__ import annotations
@@ -47,19 +48,86 @@ def _folders(args: argparse.Namespace) -> list[Path] | None:
     return [Path(w) for w in words]
 
 
+def _stored(args: argparse.Namespace) -> dict[str, Any] | int:
+    """The evaluation of a stored cohort, every member (the command line reads the database as the platform)."""
+    from api import cohort_store
+    from api.access import Principal, Role
+    from api.db import make_engine, make_sessions
+    from api.kbstate import LoadedKb
+    from api.orm import utcnow
+    from api.problems import ProblemError
+    from api.settings import Settings
+    from engine.errors import KnowledgeBaseError
+    from engine.graph import build_graph
+    from engine.kb.loader import default_kb_path, load_kb
+
+    overrides = {"database_url": args.database_url} if args.database_url else {}
+    settings = Settings(**overrides)
+    engine = make_engine(settings.database_url)
+    try:
+        path = Path(args.kb) if args.kb else default_kb_path()
+        kb = load_kb(path)
+        loaded = LoadedKb(kb, build_graph(kb), path, utcnow())
+        with make_sessions(engine)() as session:
+            caller = Principal(key_id="cli", name="smart-audit cohort", role=Role.platform)
+            visible = cohort_store.get_cohort(session, caller, args.cohort)
+            result: dict[str, Any] = {"cohort_id": visible.cohort.id, "scope": "whole"}
+            result.update(cohort_store.evaluate(session, loaded, visible))
+            return result
+    except KnowledgeBaseError as exc:
+        for issue in exc.issues:
+            print(f"{issue.file}: {issue.path}: {issue.message}", file=sys.stderr)
+        return EXIT_INVALID
+    except ProblemError as exc:
+        print(f"cohort {args.cohort}: {exc.detail}", file=sys.stderr)
+        return EXIT_INVALID
+    finally:
+        engine.dispose()
+
+
+def _write(args: argparse.Namespace, fmt: str, result: dict[str, Any]) -> int:
+    from explanations.cohort_text import render_cohort_text
+
+    if fmt == "json":
+        text = json.dumps(result, ensure_ascii=False, indent=2)
+    elif fmt in {"html", "pdf"}:
+        from explanations.cohort_report import render_cohort_html, render_cohort_pdf
+
+        if fmt == "pdf":
+            Path(args.output).write_bytes(render_cohort_pdf(result, args.lang))
+            return EXIT_OK
+        text = render_cohort_html(result, args.lang)
+    else:
+        text = render_cohort_text(result, args.lang)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK
+
+
 def cmd_cohort(args: argparse.Namespace) -> int:
+    fmt = "json" if args.json else args.format
+    if fmt == "pdf" and not args.output:
+        print("--format pdf needs -o FILE", file=sys.stderr)
+        return EXIT_USAGE
+    if args.cohort:
+        if [w for w in args.folders if w != "evaluate"]:
+            print("give --cohort ID or folders, not both / 不能同时给出 --cohort 和文件夹", file=sys.stderr)
+            return EXIT_USAGE
+        stored = _stored(args)
+        return stored if isinstance(stored, int) else _write(args, fmt, stored)
+    return _from_folders(args, fmt)
+
+
+def _from_folders(args: argparse.Namespace, fmt: str) -> int:
     from api.cohorts import evaluate_members
     from engine.errors import KnowledgeBaseError, SmartAuditError
     from engine.intake.validate import SelfInspectionInvalid
     from engine.kb.loader import default_kb_path, load_kb
-    from explanations.cohort_text import render_cohort_text
 
     folders = _folders(args)
     if folders is None:
-        return EXIT_USAGE
-    fmt = "json" if args.json else args.format
-    if fmt == "pdf" and not args.output:
-        print("--format pdf needs -o FILE", file=sys.stderr)
         return EXIT_USAGE
     periods = [f.resolve().name or str(f) for f in folders]
     if len(periods) == 2 and periods[0] == periods[1]:
@@ -100,22 +168,7 @@ def cmd_cohort(args: argparse.Namespace) -> int:
     except (SmartAuditError, OSError, ValueError) as exc:
         print(f"{current}: {exc}" if current else str(exc), file=sys.stderr)
         return EXIT_INVALID
-    if fmt == "json":
-        text = json.dumps(result, ensure_ascii=False, indent=2)
-    elif fmt in {"html", "pdf"}:
-        from explanations.cohort_report import render_cohort_html, render_cohort_pdf
-
-        if fmt == "pdf":
-            Path(args.output).write_bytes(render_cohort_pdf(result, args.lang))
-            return EXIT_OK
-        text = render_cohort_html(result, args.lang)
-    else:
-        text = render_cohort_text(result, args.lang)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    return EXIT_OK
+    return _write(args, fmt, result)
 
 
 def add_cohort_commands(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -124,7 +177,11 @@ def add_cohort_commands(sub: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="overall evaluation of a cohort: a folder of self-inspections (one period), or two to compare",
     )
-    p.add_argument("folders", nargs="+", metavar="FOLDER", help="FOLDER | evaluate FOLDER | compare BEFORE AFTER")
+    p.add_argument(
+        "folders", nargs="*", metavar="FOLDER", help="FOLDER | evaluate FOLDER | compare BEFORE AFTER | evaluate"
+    )
+    p.add_argument("--cohort", metavar="ID", help="a cohort stored in the service's database (POST /v1/cohorts)")
+    p.add_argument("--database-url", help="the service's database (default: SMART_AUDIT_DATABASE_URL)")
     p.add_argument("--compare", metavar="FOLDER2", help="a second period's folder: before/after")
     p.add_argument("--name", help="the cohort's name (default: the folder names)")
     p.add_argument("--json", action="store_true", help="print the evaluation as JSON")

@@ -171,7 +171,7 @@ def add_service_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     keys = sub.add_parser("keys", help="API keys of the HTTP API")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     create = keys_sub.add_parser("create", parents=[db_opt], help="create a key; its secret is printed once")
-    create.add_argument("--role", required=True, choices=["enterprise", "auditor", "platform", "admin"])
+    create.add_argument("--role", required=True, choices=["enterprise", "auditor", "platform", "bureau", "admin"])
     create.add_argument("--name", required=True, help="who or what holds the key")
     create.add_argument("--enterprise", help="enterprise id (enterprise keys)")
     create.add_argument("--district", action="append", default=[], help="district (auditor keys; repeatable)")

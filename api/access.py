@@ -3,9 +3,13 @@
 =========== ============================================== ===============================================
 role        may read                                       may write
 =========== ============================================== ===============================================
-enterprise  its own enterprise's records                   self-inspections and plans for its enterprise
-auditor     every record of an enterprise in its districts review notes on those plans
-platform    every record                                   self-inspections and plans for any enterprise
+enterprise  its own enterprise's records; its own position self-inspections and plans for its enterprise
+            in a cohort, against anonymised peers
+auditor     every record of an enterprise in its districts review notes on those plans; cohorts of
+            and, of a cohort, the members in them          self-inspections in its districts
+platform    every record; whole cohorts                    self-inspections and plans for any enterprise;
+                                                           cohorts
+bureau      every record; whole cohorts                    nothing (read-only: every write route is 403)
 admin       the knowledge base and the manual              API keys; reloads the knowledge base
 =========== ============================================== ===============================================
 
@@ -21,7 +25,16 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, true
 
-__all__ = ["Principal", "Role", "scope_clause"]
+__all__ = [
+    "COHORT_READERS",
+    "COHORT_WRITERS",
+    "READERS",
+    "SUBMITTERS",
+    "WHOLE_COHORT_READERS",
+    "Principal",
+    "Role",
+    "scope_clause",
+]
 
 
 class Role(StrEnum):
@@ -29,10 +42,14 @@ class Role(StrEnum):
     auditor = "auditor"
     platform = "platform"
     admin = "admin"
+    bureau = "bureau"  # the supervising bureau (生态环境局): reads everything, writes nothing
 
 
-READERS = frozenset({Role.enterprise, Role.auditor, Role.platform})
+READERS = frozenset({Role.enterprise, Role.auditor, Role.platform, Role.bureau})
 SUBMITTERS = frozenset({Role.enterprise, Role.platform})
+COHORT_WRITERS = frozenset({Role.auditor, Role.platform})
+WHOLE_COHORT_READERS = frozenset({Role.platform, Role.bureau})
+COHORT_READERS = frozenset({Role.auditor, Role.platform, Role.bureau})  # enterprises: their own position only
 
 
 @dataclass(frozen=True)
@@ -46,7 +63,7 @@ class Principal:
     districts: tuple[str, ...] = ()
 
     def may_read(self, enterprise_id: str, district: str) -> bool:
-        if self.role is Role.platform:
+        if self.role in (Role.platform, Role.bureau):
             return True
         if self.role is Role.enterprise:
             return enterprise_id == self.enterprise_id
@@ -62,7 +79,7 @@ class Principal:
 
 def scope_clause(principal: Principal, table: Any) -> ColumnElement[bool]:
     """SQL condition selecting the rows of ``table`` (with enterprise_id and district) the caller may read."""
-    if principal.role is Role.platform:
+    if principal.role in (Role.platform, Role.bureau):
         return true()
     if principal.role is Role.enterprise and principal.enterprise_id:
         result: ColumnElement[bool] = table.enterprise_id == principal.enterprise_id

@@ -23,7 +23,7 @@ from api.kbstate import KbHolder
 from api.middleware import AuditLog, BodySizeLimit
 from api.openapi import install_openapi
 from api.problems import install_problem_handlers
-from api.routers import acceptances, health, inspections, kb, keys, manual, plans
+from api.routers import acceptances, cohorts, health, inspections, kb, keys, manual, plans
 from api.settings import Settings
 
 __all__ = ["app_from_env", "create_app"]
@@ -48,6 +48,11 @@ TAGS = [
         "description": "simple acceptance of a plan: checklist, evidence, verification (append-only, hash-chained)",
     },
     {"name": "achievements", "description": "verified outcomes by measure code (medians across acceptances)"},
+    {
+        "name": "cohorts",
+        "description": "cohorts of stored self-inspections (整体审核): create, list, read, evaluate, report; an "
+        "enterprise's own position against anonymised peers",
+    },
     {"name": "knowledge base", "description": "version, graph, indicators, options, rules, sources; reload"},
     {"name": "keys", "description": "API keys (admin)"},
     {"name": "health", "description": "liveness and readiness"},
@@ -117,7 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = sessions
     app.state.kb = holder
     install_problem_handlers(app)
-    for module in (manual, inspections, plans, acceptances, kb, keys, health):
+    for module in (manual, inspections, plans, cohorts, acceptances, kb, keys, health):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(AuditLog, sessions=sessions)  # outermost: 413s are logged too

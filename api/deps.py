@@ -11,7 +11,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.orm import Session
 
 from api import keys
-from api.access import READERS, SUBMITTERS, Principal, Role
+from api.access import COHORT_READERS, COHORT_WRITERS, READERS, SUBMITTERS, Principal, Role
 from api.kbstate import KbHolder, LoadedKb
 from api.middleware import PRINCIPAL_SCOPE_KEY
 from api.problems import ProblemError
@@ -22,6 +22,9 @@ __all__ = [
     "AdminDep",
     "AuditorDep",
     "CallerDep",
+    "CohortReaderDep",
+    "CohortWriterDep",
+    "EnterpriseDep",
     "FiltersDep",
     "IdempotencyKeyDep",
     "KbDep",
@@ -170,3 +173,7 @@ def get_filters(
 
 
 FiltersDep = Annotated[Filters, Depends(get_filters)]
+
+CohortWriterDep = Annotated[Principal, Depends(_roles(*COHORT_WRITERS))]
+CohortReaderDep = Annotated[Principal, Depends(_roles(*COHORT_READERS))]
+EnterpriseDep = Annotated[Principal, Depends(_roles(Role.enterprise))]

@@ -1,8 +1,8 @@
 """The stored records (SQLAlchemy 2, typed ORM). The schema itself is made by the Alembic migrations in
 ``api/migrations``; a test checks that they and these classes agree.
 
-Self-inspections, plans, notes and acceptance versions are immutable once written (an acceptance changes by a new
-version row, never an UPDATE); API keys only ever gain a ``revoked_at``.
+Self-inspections, plans, notes, cohorts (with their members) and acceptance versions are immutable once written
+(an acceptance changes by a new version row, never an UPDATE); API keys only ever gain a ``revoked_at``.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ __all__ = [
     "ApiKey",
     "AuditEntry",
     "Base",
+    "Cohort",
+    "CohortMember",
     "IdempotencyRecord",
     "Plan",
     "PlanNote",
@@ -232,3 +234,33 @@ class AcceptanceFile(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     uploaded_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Cohort(Base):
+    """A named set of stored self-inspections in one or more periods (整体审核), e.g. 2024 and its 2026 follow-up."""
+
+    __tablename__ = "cohorts"
+    __table_args__ = (Index("ix_cohorts_created", "created_at", "id"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    periods: Mapped[list[Any]] = mapped_column()  # the period labels, in order (the first and last: before/after)
+    owner_role: Mapped[str] = mapped_column(String(16))  # the role of the key that created it
+    created_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CohortMember(Base):
+    """One enterprise of a cohort in one period: its stored self-inspection (enterprise and district copied from it,
+    so that the caller's scope applies to members as to records)."""
+
+    __tablename__ = "cohort_members"
+    __table_args__ = (UniqueConstraint("cohort_id", "period", "enterprise_id", name="uq_cohort_member"),)
+
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
+    cohort_id: Mapped[str] = mapped_column(ForeignKey("cohorts.id"), index=True)
+    period: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)  # order within the period, as given
+    self_inspection_id: Mapped[str] = mapped_column(ForeignKey("self_inspections.id"), index=True)
+    enterprise_id: Mapped[str] = mapped_column(String(64), index=True)
+    district: Mapped[str] = mapped_column(String(100), index=True)

@@ -7,6 +7,13 @@ from typing import Any
 
 __all__ = ["own_position"]
 
+_TABLE_KEYS = ("benchmark_set", "kb_version", "kb_hash")
+
+
+def _tables(benchmark: dict[str, Any]) -> dict[str, Any]:
+    """The benchmark tables a period used, without the per-version lists of enterprises."""
+    return {k: benchmark.get(k) for k in (*_TABLE_KEYS, "uniform")}
+
 
 def own_position(evaluation: dict[str, Any], enterprise_id: str, *, min_peers: int = 3) -> dict[str, Any]:
     """The enterprise's slice of a cohort evaluation (one period, or a whole one with ``periods``)."""
@@ -23,7 +30,11 @@ def own_position(evaluation: dict[str, Any], enterprise_id: str, *, min_peers: i
             out["before_after"] = {
                 "before": ba["before"],
                 "after": ba["after"],
-                "benchmark": ba["benchmark"],
+                "benchmark": {
+                    "before": _tables(ba["benchmark"]["before"]),
+                    "after": _tables(ba["benchmark"]["after"]),
+                    "same_tables": ba["benchmark"]["same_tables"],
+                },
                 "enterprises": own_rows,
                 "cohort": ba["cohort"] if ba["cohort"]["enterprises_compared"] >= min_peers else None,
             }
@@ -66,7 +77,7 @@ def own_position(evaluation: dict[str, Any], enterprise_id: str, *, min_peers: i
         "indicators": indicators,
         "common_problems": _anon(evaluation["common_problems"], ("finding", "title", "severity")) if shown else [],
         "common_solutions": _anon(evaluation["common_solutions"], ("measure_code", "name")) if shown else [],
-        "benchmark": {k: evaluation["benchmark"][k] for k in ("benchmark_set", "kb_version", "kb_hash")},
+        "benchmark": {k: evaluation["benchmark"][k] for k in _TABLE_KEYS},
         "policy": evaluation["policy"],
         "anonymised": True,
     }
