@@ -24,6 +24,7 @@ __all__ = [
     "Plan",
     "PlanNote",
     "SelfInspectionRecord",
+    "UiDraft",
     "new_id",
     "utcnow",
 ]
@@ -164,3 +165,16 @@ class AuditEntry(Base):
     resource: Mapped[str] = mapped_column(String(500))
     status: Mapped[int] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(String(20))
+
+
+class UiDraft(Base):
+    """A self-inspection being filled in on the web pages (/ui): saved as it is, not validated, per enterprise."""
+
+    __tablename__ = "ui_drafts"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    enterprise_id: Mapped[str | None] = mapped_column(String(64), index=True)  # None: not yet named (platform)
+    key_id: Mapped[str] = mapped_column(ForeignKey("api_keys.id"), index=True)
+    data_json: Mapped[str] = mapped_column(Text)
+    self_inspection_id: Mapped[str | None] = mapped_column(String(40))  # set once submitted
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
