@@ -135,7 +135,10 @@ async def upload(request: Request, ui: UiSessionDep) -> Response:
     form = await check_form(request, ui)
     loaded = _loaded(request)
     file = form.get("workbook")
-    content = await file.read() if isinstance(file, UploadFile) else b""
+    content = b""
+    if isinstance(file, UploadFile):
+        content = await file.read()
+        await file.close()
     try:
         validated = planning.validate_workbook(loaded, content)
         payload = validated.inspection.model_dump(mode="json", exclude_none=True)
