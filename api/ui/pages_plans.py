@@ -53,6 +53,7 @@ def _render(request: Request, ui: UiSession, plan_id: str, **extra: Any) -> Resp
         plan=plan,
         c=ctx,
         options=_options(ctx),
+        indicator_names={i.key: i.name for i in ctx.indicators},
         levels=levels or ["II", "I"],
         path=extra.get("path"),
         whatif=extra.get("whatif"),

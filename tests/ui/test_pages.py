@@ -148,7 +148,8 @@ def test_excel_upload_to_plan_with_key_options_and_downloads(
     assert rows.count() >= 1
     first = rows.first.inner_text()
     assert "CNY" in first or "元" in first
-    assert "pl_" not in page.inner_text("main")  # names, not machine ids
+    main_text = page.inner_text("main")
+    assert "pl_" not in main_text and "water_reuse_rate" not in main_text  # names, not machine ids
     assert page.locator(".graph svg").count() == 1
     with page.expect_download() as download:
         page.click("a[href$='/download/json']")
