@@ -25,6 +25,7 @@ from api.openapi import install_openapi
 from api.problems import install_problem_handlers
 from api.routers import acceptances, cohorts, health, inspections, kb, keys, manual, plans
 from api.settings import Settings
+from api.ui import install_ui
 
 __all__ = ["app_from_env", "create_app"]
 
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     for module in (manual, inspections, plans, cohorts, acceptances, kb, keys, health):
         app.include_router(module.router)
+    install_ui(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(AuditLog, sessions=sessions)  # outermost: 413s are logged too
     install_openapi(app)

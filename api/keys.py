@@ -30,6 +30,7 @@ __all__ = [
     "create_key",
     "hash_secret",
     "list_keys",
+    "principal_of",
     "revoke_key",
     "verify_secret",
 ]
@@ -112,6 +113,14 @@ def _principal(record: ApiKey) -> Principal:
         enterprise_id=record.enterprise_id,
         districts=tuple(record.districts or ()),
     )
+
+
+def principal_of(session: Session, key_id: str) -> Principal | None:
+    """The caller of a key already verified (a web session names its key id), or None if revoked or gone."""
+    record = session.get(ApiKey, key_id)
+    if record is None or record.revoked_at is not None:
+        return None
+    return _principal(record)
 
 
 def authenticate(session: Session, key: str) -> Principal | None:

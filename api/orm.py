@@ -41,6 +41,7 @@ __all__ = [
     "Plan",
     "PlanNote",
     "SelfInspectionRecord",
+    "UiDraft",
     "new_id",
     "utcnow",
 ]
@@ -264,3 +265,16 @@ class CohortMember(Base):
     self_inspection_id: Mapped[str] = mapped_column(ForeignKey("self_inspections.id"), index=True)
     enterprise_id: Mapped[str] = mapped_column(String(64), index=True)
     district: Mapped[str] = mapped_column(String(100), index=True)
+
+
+class UiDraft(Base):
+    """A self-inspection being filled in on the web pages (/ui): saved as it is, not validated, per enterprise."""
+
+    __tablename__ = "ui_drafts"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    enterprise_id: Mapped[str | None] = mapped_column(String(64), index=True)  # None: not yet named (platform)
+    key_id: Mapped[str] = mapped_column(ForeignKey("api_keys.id"), index=True)
+    data_json: Mapped[str] = mapped_column(Text)
+    self_inspection_id: Mapped[str | None] = mapped_column(String(40))  # set once submitted
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -38,4 +38,10 @@ class Settings(BaseSettings):
     )
     kb_history: int = Field(default=3, ge=1, description="knowledge-base versions kept in memory for exact replays")
     sighup_reload: bool = Field(default=True, description="reload the knowledge base on SIGHUP (main thread only)")
+    ui_secret: str = Field(
+        default="",
+        description="secret signing the web pages' session cookies (/ui); empty: a random one per process, so set "
+        "it when running several workers",
+    )
+    ui_session_hours: int = Field(default=12, ge=1, le=24 * 30, description="a web session lasts this long")
     replay_max_differences: int = Field(default=50, ge=1, description="differences listed by a replay")

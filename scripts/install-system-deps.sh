@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # System packages the project needs beyond Python: Pango (WeasyPrint renders the PDF report with it) and a CJK
-# font (Noto Sans CJK) so that Chinese text renders in the PDF and the charts. Debian packages; run as root.
+# font (Noto Sans CJK) so that Chinese text renders in the PDF and the charts; Chromium (and its driver) for the
+# browser tests of the web pages (tests/ui, Playwright drives /usr/bin/chromium: its own download does not work
+# here). Debian packages; run as root.
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
