@@ -135,6 +135,8 @@ def _roles(*roles: Role) -> Callable[[Principal], Principal]:
 ReaderDep = Annotated[Principal, Depends(_roles(*READERS))]
 SubmitterDep = Annotated[Principal, Depends(_roles(*SUBMITTERS))]
 AuditorDep = Annotated[Principal, Depends(_roles(Role.auditor))]
+# who may open a plan's acceptance: every reader but the read-only bureau
+OpenerDep = Annotated[Principal, Depends(_roles(Role.enterprise, Role.auditor, Role.platform))]
 AdminDep = Annotated[Principal, Depends(_roles(Role.admin))]
 
 IdempotencyKeyDep = Annotated[

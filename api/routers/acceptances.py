@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from api import acceptance_store as acc
 from api import store
-from api.deps import AuditorDep, KbDep, PageDep, ReaderDep, SessionDep, SubmitterDep
+from api.deps import AuditorDep, KbDep, OpenerDep, PageDep, ReaderDep, SessionDep, SubmitterDep
 from api.kbstate import LoadedKb
 from api.middleware import RESOURCE_SCOPE_KEY
 from api.orm import Acceptance, AcceptanceVersion
@@ -173,7 +173,7 @@ def create_acceptance(
     request: Request,
     response: Response,
     plan_id: str,
-    caller: ReaderDep,
+    caller: OpenerDep,
     session: SessionDep,
     loaded: KbDep,
     body: AcceptanceCreate | None = None,

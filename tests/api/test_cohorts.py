@@ -326,7 +326,13 @@ READ_ONLY_POSTS = {"/v1/plans/{plan_id}/replay", "/v1/plans/{plan_id}/path", "/v
 
 def test_bureau_may_write_nothing_anywhere(client: TestClient, cw: CohortWorld) -> None:
     w = cw.world
-    params = {"plan_id": w.plan_a, "key_id": w.admin.key_id, "cohort_id": cw.cohort["id"]}
+    params = {
+        "plan_id": w.plan_a,
+        "key_id": w.admin.key_id,
+        "cohort_id": cw.cohort["id"],
+        "acceptance_id": "acc-unknown",
+        "measure_code": "x",
+    }
     writes = [
         (method, path)
         for path, item in client.app.openapi()["paths"].items()  # type: ignore[attr-defined]
