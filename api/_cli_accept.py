@@ -11,6 +11,7 @@ from typing import Any
 from api._cli import (
     EXIT_INVALID,
     EXIT_OK,
+    EXIT_USAGE,
     _dump,
     _load,
     _print_input_errors,
@@ -89,6 +90,9 @@ def cmd_accept_checklist(args: argparse.Namespace) -> int:
 
 
 def cmd_accept_verify(args: argparse.Namespace) -> int:
+    if args.format in ("pdf", "docx") and not args.output:
+        print(f"--format {args.format} needs -o FILE", file=sys.stderr)
+        return EXIT_USAGE
     try:
         kb, checklist = _checklist(args)
         raw = _read_input(args.evidence)
@@ -117,8 +121,27 @@ def cmd_accept_verify(args: argparse.Namespace) -> int:
     except (SmartAuditError, OSError, ValueError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INVALID
-    _write(_dump(result) if args.json else _text(result, args.lang), args.output)
+    _emit(result, args)
     return EXIT_OK
+
+
+def _emit(result: dict[str, Any], args: argparse.Namespace) -> None:
+    if args.json or args.format == "json":
+        _write(_dump(result), args.output)
+    elif args.format == "html":
+        from explanations.acceptance_report import render_acceptance_html
+
+        _write(render_acceptance_html(result, args.lang), args.output)
+    elif args.format == "pdf":
+        from explanations.acceptance_report import render_acceptance_pdf
+
+        Path(args.output).write_bytes(render_acceptance_pdf(result, args.lang))
+    elif args.format == "docx":
+        from explanations.acceptance_report import render_acceptance_docx
+
+        Path(args.output).write_bytes(render_acceptance_docx(result, args.lang))
+    else:
+        _write(_text(result, args.lang), args.output)
 
 
 def add_accept_commands(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -134,5 +157,11 @@ def add_accept_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     ver.add_argument("evidence", help="the evidence JSON (ticks, readings, documents)")
     ver.add_argument("--policy", default="default", help="acceptance policy id (default: default)")
     ver.add_argument("--json", action="store_true", help="print the verification as JSON")
+    ver.add_argument(
+        "--format",
+        choices=["text", "json", "html", "pdf", "docx"],
+        default="text",
+        help="text (default), json, html, pdf or docx (pdf and docx need -o)",
+    )
     ver.add_argument("-o", "--output", help="write to this file instead of standard output")
     ver.set_defaults(func=cmd_accept_verify)
