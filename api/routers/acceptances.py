@@ -19,6 +19,7 @@ from api.orm import Acceptance, AcceptanceVersion
 from api.problems import ProblemError, issue
 from api.schemas.acceptances import (
     AcceptanceCreate,
+    AcceptanceEvidenceIn,
     AcceptanceOut,
     AcceptanceSummary,
     AchievementsOut,
@@ -282,6 +283,12 @@ def submit_evidence(
 ) -> AcceptanceOut:
     """Tick the checklist with evidence (enterprise, or platform): a new version; uploaded files stored by hash."""
     record = acc.get_acceptance(session, caller, acceptance_id)
+    _add_evidence(session, caller, record, body)
+    _commit(session)
+    return _answer(request, response, record, session)
+
+
+def _add_evidence(session: Session, caller: Any, record: Acceptance, body: EvidenceSubmit) -> None:
     versions = acc.versions_of(session, record.id)
     checklist = acc.payload_of(versions[0])["body"]["checklist"]
     uploaded = acc.store_files(session, caller, record.id, [f.model_dump() for f in body.files])
@@ -292,7 +299,55 @@ def submit_evidence(
         session.rollback()
         raise _invalid(exc, "evidence.") from exc
     acc.add_version(session, caller, record.id, "evidence", {"evidence": evidence, "files": uploaded}, versions[-1])
+
+
+@router.post(
+    "/acceptances",
+    status_code=201,
+    response_model=AcceptanceOut,
+    responses=problem_responses(404, 409, 413, 422),
+)
+def post_acceptance(
+    request: Request,
+    response: Response,
+    body: AcceptanceEvidenceIn,
+    caller: SubmitterDep,
+    session: SessionDep,
+    loaded: KbDep,
+) -> AcceptanceOut:
+    """Evidence by the enterprise for plan_id (opening its acceptance) or acceptance_id, in one transaction."""
+    if (body.plan_id is None) == (body.acceptance_id is None):
+        msg_en = "give exactly one of plan_id and acceptance_id"
+        raise ProblemError(
+            422,
+            "request-invalid",
+            "Request invalid",
+            f"plan_id: {msg_en} / plan_id 与 acceptance_id 须且只须填一项",
+            errors=[
+                {
+                    **issue("plan_id", "one_of_plan_or_acceptance", msg_en),
+                    "message_zh": "plan_id 与 acceptance_id 须且只须填一项",
+                    "message_en": msg_en,
+                }
+            ],
+        )
+    if body.acceptance_id is not None:
+        record = acc.get_acceptance(session, caller, body.acceptance_id)
+    else:
+        plan = store.get_plan(session, caller, str(body.plan_id))
+        existing = session.query(Acceptance).filter(Acceptance.plan_id == plan.id).first()
+        if existing is not None:
+            record = acc.get_acceptance(session, caller, existing.id)
+        else:
+            checklist = _checklist(loaded, plan.plan_json, body.policy)
+            record = acc.new_acceptance(caller, plan, body.policy)
+            session.add(record)
+            session.flush()
+            body_v1 = {"plan_id": plan.id, "checklist": checklist}
+            acc.add_version(session, caller, record.id, "checklist", body_v1, None)
+    _add_evidence(session, caller, record, body)
     _commit(session)
+    response.status_code = 201
     return _answer(request, response, record, session)
 
 

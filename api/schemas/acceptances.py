@@ -48,6 +48,14 @@ class EvidenceSubmit(_Strict):
     files: list[FileUpload] = Field(default_factory=list, max_length=50)
 
 
+class AcceptanceEvidenceIn(EvidenceSubmit):
+    """Evidence by the enterprise for a plan (its acceptance is opened if it has none) or an open acceptance."""
+
+    plan_id: str | None = Field(default=None, max_length=64, description="the stored plan the evidence is for")
+    acceptance_id: str | None = Field(default=None, max_length=64, description="or the acceptance, if already open")
+    policy: str = Field(default="default", max_length=64, description="acceptance policy id, when one is opened")
+
+
 class VerifyRequest(_Strict):
     """The auditor's on-site ticks; they take precedence over any the enterprise gave."""
 

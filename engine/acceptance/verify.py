@@ -7,7 +7,10 @@ Arithmetic (every figure per year, at the plan year's output, so that a change i
   year's total and the reading is the acceptance period's;
 - expected: the option's saving alone (``savings.central``) and, for the plant, the sum of the implemented
   checklist options' shares in the plan (``savings_in_plan.central``);
-- met: measured ≥ expected × (1 − tolerance), the tolerance from the acceptance policy;
+- met: measured ≥ expected − |expected| × tolerance, the tolerance from the acceptance policy. Where the plan
+  expects an increase (a negative saving: an etchant regeneration line draws more electricity) this is
+  measured ≥ expected × (1 + tolerance): an increase up to the planned one plus the tolerance passes, and a
+  smaller increase than planned is better, not worse;
 - a resource the policy lists under ``gain_resources`` (copper recovered) is saved by an increase: the signs flip.
 """
 
@@ -51,8 +54,12 @@ class _Run:
     def gain(self, res: str) -> bool:
         return res in self.policy.gain_resources
 
+    def least(self, expected: float) -> float:
+        """The least measured saving that counts as met (for an expected increase: the largest increase)."""
+        return expected - abs(expected) * self.tol
+
     def met(self, measured: float, expected: float) -> bool:
-        return measured >= expected * (1.0 - self.tol) - 1e-9
+        return measured >= self.least(expected) - 1e-9
 
 
 def _readings(scope: Scope) -> dict[str, float]:
@@ -181,7 +188,7 @@ def _plant(run: _Run, ev: Evidence, items: list[dict[str, Any]], base_out: float
         ib, ia = b / base_out, r.value / ev.plant.output.value
         saving = (ia - ib if run.gain(r.resource) else ib - ia) * base_out
         exp = sum(float(c["expected_in_plan"].get(r.resource, {}).get("central") or 0.0) for c in counted)
-        ok = run.met(saving, exp) if exp > 0 else None
+        ok = run.met(saving, exp) if exp != 0 else None
         out["resources"][r.resource] = {
             "base": b,
             "base_per_m2": _r(ib, 9),
@@ -205,8 +212,10 @@ def _plant(run: _Run, ev: Evidence, items: list[dict[str, Any]], base_out: float
         if ok is False:
             run.fail(
                 "plant_short",
-                f"全厂 {r.resource} 实测削减 {saving:.4g} 低于预期 {exp:.4g} 的 {1 - run.tol:.0%}",
-                f"plant {r.resource}: measured cut {saving:.4g} below {1 - run.tol:.0%} of expected {exp:.4g}",
+                f"全厂 {r.resource} 实测削减 {saving:.4g} 低于预期 {exp:.4g} 扣除 {run.tol:.0%} 容差后的 "
+                f"{run.least(exp):.4g}",
+                f"plant {r.resource}: measured cut {saving:.4g} below {run.least(exp):.4g}, the expected {exp:.4g} "
+                f"less the {run.tol:.0%} tolerance",
             )
     return out
 

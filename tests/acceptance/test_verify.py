@@ -175,3 +175,33 @@ def test_replacing_the_policy_file_changes_decisions_without_code(tmp_path: Path
     # Nanshan switched on: W-RIN, 400,000 > 300,000 invested -> min(0.3 × 400,000, 3,000,000) = 120,000
     assert subs["counter_current_rinse"]["proposed"] == subs["counter_current_rinse"]["classes"][0]
     assert subs["counter_current_rinse"]["proposed"]["amount"] == 120000.0
+
+
+@pytest.mark.parametrize(
+    ("after", "saving", "met"),
+    [
+        (1320, -1000.0, True),  # the planned increase exactly: (0.1 − 1,320 ÷ 12,000) × 100,000 = −1,000
+        (1260, -500.0, True),  # half the planned increase: better than planned, not worse
+        (1200, 0.0, True),  # no increase at all
+        (1344, -1200.0, True),  # 1,000 × (1 + 0.2) = 1,200: the largest increase within the tolerance
+        (1356, -1300.0, False),  # 1,300 > 1,200: more than the planned increase allows
+    ],
+)
+def test_tolerance_of_a_planned_increase(kb: KnowledgeBase, after: float, saving: float, met: bool) -> None:
+    # the rinse line is planned to draw 1,000 kWh a year more (pumps): expected saving −1,000 kWh
+    p = plan()
+    more = {"low": -1200.0, "central": -1000.0, "high": -800.0, "unit": "kWh"}
+    p["recommendations"][0]["savings"]["electricity_kwh"] = more
+    p["recommendations"][0]["savings_in_plan"]["electricity_kwh"] = more
+    p["totals"]["electricity_kwh"] = {"central": -1000.0, "unit": "kWh", "base": 100000.0}
+    checklist = build_checklist(kb, p)
+    ev = evidence()
+    m = ev["items"][0]["measured"]
+    # before 1,000 kWh on 10,000 m² (0.1 kWh/m²), after `after` kWh on 12,000 m²
+    m["before"]["readings"].append({"resource": "electricity_kwh", "value": 1000, "unit": "kWh"})
+    m["after"]["readings"].append({"resource": "electricity_kwh", "value": after, "unit": "kWh"})
+    r = verify_acceptance(kb, checklist, parse_evidence(ev, checklist))
+    item = r["items"][0]
+    assert item["measured"]["electricity_kwh"]["saving"] == pytest.approx(saving, abs=1e-6)
+    assert item["expected"]["electricity_kwh"]["met"] is met
+    assert item["met"] is met and r["verdict"] == ("pass" if met else "fail")

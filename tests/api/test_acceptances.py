@@ -248,3 +248,34 @@ def test_achievement_library(client: TestClient, world: World, opened: Opened) -
     assert "implemented and verified at 3 plant(s): median investment 500,000 CNY" in rinse["text"]["en"]
     assert rinse["contradicted"] == []  # 18,100 expected vs 19,005 verified: within 2 x
     assert shown["contradiction_factor"]["value"] == 2.0
+
+
+def test_post_acceptances_opens_and_ticks_in_one_call(client: TestClient, world: World) -> None:
+    """POST /v1/acceptances {plan_id, evidence}: checklist (v1) and evidence (v2) in one transaction; again by
+    acceptance_id: v3; neither or both ids: 422 naming plan_id, nothing stored; a bureau key: 403."""
+    plan_id = _plan_for(client, world.ent_b, world.enterprise_b)
+    r = client.post("/v1/acceptances", json={"plan_id": plan_id, **_submit()}, headers=world.ent_b.headers)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    aid = body["id"]
+    assert body["plan_id"] == plan_id and body["status"] == "evidence_submitted" and _versions(client, aid) == 2
+    assert body["evidence"]["documents"][0]["sha256"] == hashlib.sha256(REPORT).hexdigest()
+    r = client.post("/v1/acceptances", json={"acceptance_id": aid, **_submit()}, headers=world.ent_b.headers)
+    assert r.status_code == 201 and _versions(client, aid) == 3
+    r = client.post("/v1/acceptances", json={"plan_id": plan_id, **_submit()}, headers=world.ent_b.headers)
+    assert r.status_code == 201 and r.json()["id"] == aid and _versions(client, aid) == 4  # the plan's acceptance
+    for extra in ({}, {"plan_id": plan_id, "acceptance_id": aid}):
+        r = client.post("/v1/acceptances", json={**extra, **_submit()}, headers=world.ent_b.headers)
+        assert_problem(r, 422)
+        assert r.json()["errors"][0]["path"] == "plan_id" and _versions(client, aid) == 4
+    bad = _submit()
+    bad["evidence"]["items"][0]["status"] = "done"
+    plan2 = _plan_for(client, world.ent_b, world.enterprise_b)
+    r = client.post("/v1/acceptances", json={"plan_id": plan2, **bad}, headers=world.ent_b.headers)
+    assert_problem(r, 422)
+    assert "evidence.items[0].status" in [e["path"] for e in r.json()["errors"]]
+    listed = client.get("/v1/acceptances", headers=world.ent_b.headers).json()
+    assert plan2 not in [a["plan_id"] for a in listed["items"]]  # nothing of the failed request was stored
+    bureau = make_key(client, "bureau")
+    r = client.post("/v1/acceptances", json={"plan_id": plan_id, **_submit()}, headers=bureau.headers)
+    assert r.status_code == 403
