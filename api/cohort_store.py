@@ -19,9 +19,19 @@ from api import planning
 from api.access import WHOLE_COHORT_READERS, Principal, scope_clause
 from api.cohorts import cohort_policy, finding_titles
 from api.kbstate import LoadedKb
-from api.orm import Cohort, CohortMember, Plan, SelfInspectionRecord, new_id, utcnow
+from api.orm import (
+    Acceptance,
+    AcceptanceVersion,
+    Cohort,
+    CohortMember,
+    Plan,
+    SelfInspectionRecord,
+    new_id,
+    utcnow,
+)
 from api.problems import ProblemError
 from api.schemas.cohorts import CohortCreate
+from engine.acceptance.cohort_rewards import MemberAcceptance, cohort_rewards
 from engine.cohort import CohortError, Member, evaluate_cohort
 
 __all__ = ["VisibleCohort", "evaluate", "get_cohort", "list_cohorts", "new_cohort"]
@@ -263,3 +273,34 @@ def evaluate(session: Session, loaded: LoadedKb, visible: VisibleCohort) -> dict
             str(exc),
             errors=[bi_issue(exc.field, "cohort", str(exc), str(exc))],
         ) from exc
+
+
+def rewards(session: Session, visible: VisibleCohort) -> dict[str, Any]:
+    """Rewards and subsidies of the members the caller sees: each member's latest verified acceptance of a plan of
+    its stored self-inspection (engine/acceptance/cohort_rewards.py)."""
+    rows: list[MemberAcceptance] = []
+    for member, si in visible.members:
+        acceptances = session.scalars(
+            select(Acceptance)
+            .join(Plan, Plan.id == Acceptance.plan_id)
+            .where(Plan.self_inspection_id == si.id)
+            .order_by(Acceptance.created_at, Acceptance.id)
+        ).all()
+        latest: tuple[str, dict[str, Any]] | None = None
+        for acc in acceptances:
+            version = session.scalars(
+                select(AcceptanceVersion)
+                .where(AcceptanceVersion.acceptance_id == acc.id, AcceptanceVersion.kind == "verification")
+                .order_by(AcceptanceVersion.version.desc())
+            ).first()
+            if version is not None:
+                latest = (acc.id, json.loads(version.payload_json)["body"]["verification"])
+        rows.append(
+            MemberAcceptance(
+                enterprise_id=member.enterprise_id,
+                period=member.period,
+                acceptance_id=latest[0] if latest else (acceptances[-1].id if acceptances else None),
+                verification=latest[1] if latest else None,
+            )
+        )
+    return {"cohort_id": visible.cohort.id, "partial": visible.partial, **cohort_rewards(rows)}

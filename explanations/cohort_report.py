@@ -56,6 +56,7 @@ def render_cohort_html(result: dict[str, Any], lang: str = "zh") -> str:
             }
         )
     ba = result.get("before_after")
+    names_all = {e["id"]: e["name"] for p in result["periods"] for e in p["enterprises"]}
     return (
         environment()
         .get_template("cohort.html.j2")
@@ -65,6 +66,7 @@ def render_cohort_html(result: dict[str, Any], lang: str = "zh") -> str:
             lang=lang,
             result=result,
             periods=periods,
+            names_all=names_all,
             ba=ba,
             slope_chart=Markup(slope_svg(ba, lang)) if ba else "",
             levels=levels,

@@ -173,7 +173,10 @@ def get_cohort_report(
 ) -> Response:
     """The cohort report (HTML, or PDF with a CJK font): level distribution, indicator box plots with thresholds,
     the enterprise × common-problem heat map, the Pareto of common solutions, before/after slope charts."""
-    result = _evaluation(cohort_id, caller, session, loaded)
+    result = {
+        **_evaluation(cohort_id, caller, session, loaded),
+        "rewards": cohort_rewards_of(session, caller, cohort_id),
+    }
     if format == "pdf":
         return Response(
             render_cohort_pdf(result, lang),
@@ -191,3 +194,16 @@ def get_own_position(cohort_id: str, caller: EnterpriseDep, session: SessionDep,
     min_peers = cohort_policy(loaded.kb).min_peers_shown
     assert caller.enterprise_id is not None  # enterprise keys always have one (api.keys.create_key)
     return {"cohort_id": visible.cohort.id, **own_position(result, caller.enterprise_id, min_peers=min_peers)}
+
+
+@router.get("/{cohort_id}/rewards", responses=problem_responses(404, 422))
+def get_cohort_rewards(cohort_id: str, caller: CohortReaderDep, session: SessionDep) -> dict[str, Any]:
+    """Rewards and subsidies of the members the caller may see (auditors: their districts): each member's latest
+    verified acceptance with the tiers, subsidy classes and amounts decided there and why; members not verified are
+    listed; the sums leave out amounts the policy does not publish."""
+    return cohort_rewards_of(session, caller, cohort_id)
+
+
+def cohort_rewards_of(session: Any, caller: Any, cohort_id: str) -> dict[str, Any]:
+    visible = cohort_store.get_cohort(session, caller, cohort_id)
+    return cohort_store.rewards(session, visible)

@@ -374,3 +374,20 @@ def test_command_line_evaluates_a_stored_cohort(
     assert main(["cohort", "evaluate", "--cohort", "co_nope", "--database-url", database_url]) == 1
     assert "there is no cohort 'co_nope'" in capsys.readouterr().err
     assert main(["cohort", "some-folder", "--cohort", cid, "--database-url", database_url]) == 2
+
+
+def test_rewards_list_every_member_and_follow_the_cohort_readers(client: TestClient, cw: CohortWorld) -> None:
+    cid = cw.cohort["id"]
+    served = client.get(f"/v1/cohorts/{cid}/rewards", headers=cw.bureau.headers)
+    assert served.status_code == 200, served.text
+    out = served.json()
+    # six members over two periods, none with a verified acceptance yet: listed, no amount
+    assert out["totals"]["members"] == 6 and out["totals"]["verified"] == 0 and out["totals"]["not_verified"] == 6
+    assert out["totals"]["reward_cny"] == 0 and out["totals"]["subsidy_cny"] == 0
+    assert {m["status"] for m in out["members"]} == {"not_verified"}
+    assert out["method"]["zh"] and out["method"]["en"]
+    # an enterprise key sees its position, not the cohort's money
+    refused = client.get(f"/v1/cohorts/{cid}/rewards", headers=cw.world.ent_a.headers)
+    assert refused.status_code == 403
+    # an auditor of another district sees no member of it
+    assert client.get(f"/v1/cohorts/{cid}/rewards", headers=cw.auditor_elsewhere.headers).status_code == 404
