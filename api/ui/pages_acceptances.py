@@ -188,6 +188,13 @@ async def submit(request: Request, aid: str, ui: UiSessionDep) -> Response:
     caller = need_role(ui, *EDIT)
     await check_form(request, ui)
     form = await request.form()
+    try:
+        return await _submit(request, aid, ui, caller, form)
+    finally:
+        await form.close()  # the uploaded files' temporary files
+
+
+async def _submit(request: Request, aid: str, ui: UiSession, caller: Any, form: Any) -> Response:
     with request.app.state.sessions() as session:
         try:
             record = acc.get_acceptance(session, caller, aid)
