@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from api.ui import pages_auth, pages_inspections, pages_plans, pages_review
+from api.ui import pages_acceptances, pages_auth, pages_cohorts, pages_inspections, pages_plans, pages_review
 from api.ui.common import CsrfFailed, RoleRefused
 from api.ui.session import UiLogin, read_session
 from api.ui.templating import page
@@ -17,7 +17,7 @@ __all__ = ["install_ui"]
 
 
 def install_ui(app: FastAPI) -> None:
-    for module in (pages_auth, pages_inspections, pages_plans, pages_review):
+    for module in (pages_auth, pages_inspections, pages_plans, pages_review, pages_cohorts, pages_acceptances):
         app.include_router(module.router)
     app.mount("/ui/static", StaticFiles(directory=Path(__file__).parent / "static"), name="ui-static")
 

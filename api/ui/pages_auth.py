@@ -63,6 +63,8 @@ def home(request: Request) -> Response:
         return RedirectResponse("/ui/login", status_code=303)
     if ui.principal.role is Role.auditor:
         return RedirectResponse("/ui/review", status_code=303)
+    if ui.principal.role is Role.bureau:
+        return RedirectResponse("/ui/cohorts", status_code=303)
     if ui.principal.role is Role.admin:
         return page(request, "home.html.j2", ui, inspections=[], plans={})
     from api.store import Filters, list_inspections, list_plans

@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, se
 
 from api.ui.session import LANG_COOKIE, UiSession, lang_of
 from api.ui.texts import TEXTS
+from explanations.i18n import RESOURCES, level_label
 
 __all__ = ["page"]
 
@@ -41,6 +42,9 @@ def page(request: Request, template: str, ui: UiSession | None, status_code: int
             ui=ui,
             role=ui.principal.role.value if ui else "",
             csrf=ui.csrf if ui else "",
+            level_name=lambda level: level_label(level, lang),
+            resource_name=lambda key: RESOURCES[lang].get(key, key),
+            tx=lambda text: str(text.get(lang) or text.get("zh") or "") if isinstance(text, dict) else str(text or ""),
             **context,
         )
     )
