@@ -32,6 +32,7 @@ from api.orm import (
 from api.problems import ProblemError
 from api.schemas.cohorts import CohortCreate
 from engine.acceptance.cohort_rewards import MemberAcceptance, cohort_rewards
+from engine.acceptance.library import aggregate
 from engine.cohort import CohortError, Member, evaluate_cohort
 
 __all__ = ["VisibleCohort", "evaluate", "get_cohort", "list_cohorts", "new_cohort"]
@@ -279,6 +280,7 @@ def rewards(session: Session, visible: VisibleCohort) -> dict[str, Any]:
     """Rewards and subsidies of the members the caller sees: each member's latest verified acceptance of a plan of
     its stored self-inspection (engine/acceptance/cohort_rewards.py)."""
     rows: list[MemberAcceptance] = []
+    outcomes: list[dict[str, Any]] = []
     for member, si in visible.members:
         acceptances = session.scalars(
             select(Acceptance)
@@ -287,6 +289,7 @@ def rewards(session: Session, visible: VisibleCohort) -> dict[str, Any]:
             .order_by(Acceptance.created_at, Acceptance.id)
         ).all()
         latest: tuple[str, dict[str, Any]] | None = None
+        latest_outcomes: list[dict[str, Any]] = []
         for acc in acceptances:
             version = session.scalars(
                 select(AcceptanceVersion)
@@ -294,7 +297,11 @@ def rewards(session: Session, visible: VisibleCohort) -> dict[str, Any]:
                 .order_by(AcceptanceVersion.version.desc())
             ).first()
             if version is not None:
-                latest = (acc.id, json.loads(version.payload_json)["body"]["verification"])
+                body = json.loads(version.payload_json)["body"]
+                latest = (acc.id, body["verification"])
+                latest_outcomes = body.get("outcomes", [])
+        if latest is not None:
+            outcomes += latest_outcomes
         rows.append(
             MemberAcceptance(
                 enterprise_id=member.enterprise_id,
@@ -303,4 +310,11 @@ def rewards(session: Session, visible: VisibleCohort) -> dict[str, Any]:
                 verification=latest[1] if latest else None,
             )
         )
-    return {"cohort_id": visible.cohort.id, "partial": visible.partial, **cohort_rewards(rows)}
+    # the achievement library of this cohort: verified outcomes of its members by measure code
+    achievements = list(aggregate(outcomes).values())
+    return {
+        "cohort_id": visible.cohort.id,
+        "partial": visible.partial,
+        **cohort_rewards(rows),
+        "achievements": achievements,
+    }

@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from explanations.cohort_charts import box_plots_svg, heat_map_svg, levels_svg, pareto_svg, slope_svg
 from explanations.cohort_text import LEVEL_NAMES
+from explanations.i18n import RESOURCES
 from explanations.render import _css, environment
 
 __all__ = ["render_cohort_html", "render_cohort_pdf"]
@@ -67,6 +68,7 @@ def render_cohort_html(result: dict[str, Any], lang: str = "zh") -> str:
             result=result,
             periods=periods,
             names_all=names_all,
+            resource_name=lambda r: RESOURCES[lang].get(r, r),
             ba=ba,
             slope_chart=Markup(slope_svg(ba, lang)) if ba else "",
             levels=levels,

@@ -385,7 +385,7 @@ def test_rewards_list_every_member_and_follow_the_cohort_readers(client: TestCli
     assert out["totals"]["members"] == 6 and out["totals"]["verified"] == 0 and out["totals"]["not_verified"] == 6
     assert out["totals"]["reward_cny"] == 0 and out["totals"]["subsidy_cny"] == 0
     assert {m["status"] for m in out["members"]} == {"not_verified"}
-    assert out["method"]["zh"] and out["method"]["en"]
+    assert out["method"]["zh"] and out["method"]["en"] and out["achievements"] == []
     # an enterprise key sees its position, not the cohort's money
     refused = client.get(f"/v1/cohorts/{cid}/rewards", headers=cw.world.ent_a.headers)
     assert refused.status_code == 403
