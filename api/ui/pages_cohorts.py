@@ -82,11 +82,16 @@ def show(request: Request, cohort_id: str, ui: UiSessionDep) -> Response:
             num=_num,
         )
     ba = result.get("before_after")
+    with request.app.state.sessions() as session:
+        rewards = api_cohorts.cohort_rewards_of(session, ui.principal, cohort_id)
+    names = {e["id"]: e["name"] for p in result["periods"] for e in p["enterprises"]}
     return page(
         request,
         "cohort.html.j2",
         ui,
         result=result,
+        rewards=rewards,
+        names=names,
         periods=[_period_view(p, lang) for p in result["periods"]],
         ba=ba,
         slope_chart=Markup(slope_svg(ba, lang)) if ba else "",

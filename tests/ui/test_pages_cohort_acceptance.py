@@ -63,6 +63,9 @@ def test_bureau_sees_the_dashboard_with_levels_and_a_common_solution(
     for name in world["names"]:
         assert name in text  # the bureau reads the whole cohort, by name
     assert "co_" not in text and "demo-bao-an" not in text  # names, not ids
+    # rewards: every member listed, none verified in this cohort yet
+    assert page.locator("#rewards tbody tr").count() == period["n"]
+    assert f"0 / {period['n']}" in page.inner_text("#rewards-totals")
     assert page.evaluate(UNLABELLED) == []
     if width < 600:
         _no_horizontal_scroll(page)
