@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from api._progress import progress_line
 from engine.errors import KbIssue, KnowledgeBaseError, SmartAuditError
 from engine.graph import build_graph
 from engine.intake.validate import SelfInspectionInvalid
@@ -281,10 +282,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
     elif args.format == "pdf":
         from explanations.render import render_report_pdf
 
+        progress_line(args.lang, f"正在生成 PDF 报告 {args.output}…", f"Rendering the PDF report {args.output}…")
         Path(args.output).write_bytes(render_report_pdf(kb, plan, args.lang))
     elif args.format == "docx":
         from explanations.docx_report import render_report_docx
 
+        progress_line(args.lang, f"正在生成 Word 报告 {args.output}…", f"Rendering the Word report {args.output}…")
         Path(args.output).write_bytes(render_report_docx(kb, plan, args.lang))
     else:
         _write(render_plan_text(plan, args.lang, kb), args.output)

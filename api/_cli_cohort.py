@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from api._progress import progress_line
+
 __all__ = ["add_cohort_commands"]
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -94,6 +96,9 @@ def _write(args: argparse.Namespace, fmt: str, result: dict[str, Any]) -> int:
         from explanations.cohort_report import render_cohort_html, render_cohort_pdf
 
         if fmt == "pdf":
+            if not getattr(args, "quiet", False):
+                zh, en = f"正在生成 PDF 报告 {args.output}…", f"Rendering the PDF report {args.output}…"
+                progress_line(args.lang, zh, en)
             Path(args.output).write_bytes(render_cohort_pdf(result, args.lang))
             return EXIT_OK
         text = render_cohort_html(result, args.lang)

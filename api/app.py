@@ -19,6 +19,7 @@ from fastapi import FastAPI
 
 from api import migrate
 from api.db import make_engine, make_sessions
+from api.docs import install_docs
 from api.kbstate import KbHolder
 from api.middleware import AuditLog, BodySizeLimit
 from api.openapi import install_openapi
@@ -117,6 +118,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=_version(),
         openapi_tags=TAGS,
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc from local assets (api/docs.py), no CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -126,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (manual, inspections, plans, cohorts, acceptances, kb, keys, health):
         app.include_router(module.router)
     install_ui(app)
+    install_docs(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(AuditLog, sessions=sessions)  # outermost: 413s are logged too
     install_openapi(app)

@@ -211,7 +211,15 @@ def _why_not_line(kb: KnowledgeBase, rid: str, info: dict[str, Any], lang: str) 
         if isinstance(required, dict):
             required = required.get("value")
         required = localise(kb, field_name, required, lang)
-        if failed.get("missing"):
+        if failed.get("fact") is None and "field" in failed:
+            want = render_value(required, None, lang)
+            n, kind = info.get("candidates", 0), info.get("fact_type", "")
+            text = (
+                f"{n} 个{kind}事实中没有一个满足 {field_name} {failed.get('op')} {want}"
+                if zh
+                else f"none of the {n} {kind} facts has {field_name} {failed.get('op')} {want}"
+            )
+        elif failed.get("missing"):
             text = (
                 f"{failed.get('fact')} 缺少 {field_name}（未填报或未知）"
                 if zh

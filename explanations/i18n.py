@@ -142,6 +142,8 @@ LABELS: dict[str, dict[str, str]] = {
         "no_change": "方案实施后各指标数值与等级均无变化。",
         "annex": "附件",
         "annex_note": "推理溯源与未触发规则的机器标识仅列于本附件；正文只用名称。",
+        "compact_note": "本 PDF 列出每个方案的要点；每个方案的效益说明、依据的问题、优先级构成与假设"
+        "见 HTML 报告和 JSON（或生成带推理溯源的完整 PDF）。",
         "target_next": "达到上一等级所需",
         "factor_scores": "各因素得分 R",
     },
@@ -234,6 +236,9 @@ LABELS: dict[str, dict[str, str]] = {
         "annex": "Annex",
         "annex_note": "Machine ids of the derivation and of the rules that did not fire appear only in this annex; "
         "the body uses names.",
+        "compact_note": "This PDF lists the essentials of each option; the benefit, the findings behind it, the "
+        "make-up of its priority and its assumptions are in the HTML report and the JSON (or the full PDF with the "
+        "derivation trace).",
         "target_next": "Needed for the next level",
         "factor_scores": "Factor scores R",
     },

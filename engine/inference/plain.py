@@ -168,6 +168,10 @@ def _score(m: Match | None, fact: dict[str, Any], bound: dict[str, dict[str, Any
     return 10 if m.op == "eq" and m.field in KEY_FIELDS and m.field != "level" else 1
 
 
+def _by_score(item: tuple[int, dict[str, Any]]) -> tuple[int, str]:
+    return item[0], str(item[1]["id"])
+
+
 def explain_not_fired(rule: Rule, facts: list[dict[str, Any]]) -> dict[str, Any]:
     """Why ``rule`` did not fire on ``facts``: the deepest partial match and the condition that stopped it."""
     best: dict[str, Any] | None = None
@@ -205,12 +209,19 @@ def explain_not_fired(rule: Rule, facts: list[dict[str, Any]]) -> dict[str, Any]
                     "matched": {k: v["id"] for k, v in bound.items()},
                 }
             else:
-                closest = max(same_type, key=lambda f: (_score(pattern.match, f, bound), f["id"]))
+                # the closest candidate: the fact that satisfies the most of the pattern's conditions; the
+                # condition reported is one that failed on it. If none of several satisfies any, no fact is named
+                # (naming an arbitrary one misleads): the condition that no fact meets is reported instead.
+                score, closest = max(((_score(pattern.match, f, bound), f) for f in same_type), key=_by_score)
+                failed = _first_failure(pattern.match, closest, bound)
+                if score == 0 and len(same_type) > 1 and failed is not None:
+                    failed = {**failed, "fact": None, "actual": None, "missing": False}
                 best = {
                     "reason": "condition_failed",
                     "pattern": pattern.as_,
                     "depth": i,
-                    "failed": _first_failure(pattern.match, closest, bound),
+                    "failed": failed,
+                    "fact_type": pattern.fact,
                     "candidates": len(same_type),
                     "matched": {k: v["id"] for k, v in bound.items()},
                 }

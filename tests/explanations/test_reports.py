@@ -124,6 +124,7 @@ def test_pdf_pages_and_chinese(kb: KnowledgeBase, name: str, lang: str, regen_go
         pages[f"{name}_{lang}"] = len(reader.pages)
         pages_file.write_text(json.dumps(pages, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     assert len(reader.pages) == pages[f"{name}_{lang}"]
+    assert len(reader.pages) <= 20  # #12: at most 20 pages; the full option list is in the HTML and the JSON
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     assert "清洁生产" in text[:3000] or (lang == "en" and "示例" in text[:3000])
     body = text.split("附录: 引用来源" if lang == "zh" else "Appendix: Sources cited", 1)[0]
