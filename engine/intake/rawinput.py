@@ -9,12 +9,14 @@ and the message in Chinese and English.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from engine.intake.issues import InputIssue, SelfInspectionInvalid
 
-__all__ = ["MAX_DEPTH", "check_tree", "loads_json", "loads_yaml", "text_problem"]
+__all__ = ["MAX_DEPTH", "check_tree", "loads_json", "loads_yaml", "read_input", "text_problem"]
 
 # Nesting limit of raw input: the deepest self-inspection is about 8 levels; this leaves room and keeps every
 # recursive walk (validation, hashing, JSON encoding) far from Python's recursion limit.
@@ -199,3 +201,9 @@ def loads_yaml(raw: bytes | str) -> Any:
         ) from None
     check_tree(data)
     return data
+
+
+def read_input(path: str) -> Any:
+    """The raw self-inspection in a file (``-``: stdin), YAML for ``.yaml``/``.yml``, else JSON, read strictly."""
+    raw = Path(path).read_bytes() if path != "-" else sys.stdin.buffer.read()
+    return loads_yaml(raw) if path.endswith((".yaml", ".yml")) else loads_json(raw)
