@@ -87,6 +87,13 @@ class KbHolder:
         """The knowledge bases kept for exact replays, oldest first."""
         return list(self._history.values())
 
+    def requested(self, path: str) -> Path | None:
+        """The folder a reload asks for: a relative path is taken inside the first root; None if outside them."""
+        if not path.strip() or "\x00" in path:
+            return None
+        target = Path(path) if Path(path).is_absolute() else self.roots[0] / path
+        return target if self.root_of(target) is not None else None
+
     def root_of(self, path: Path | str) -> Path | None:
         """The configured root holding ``path`` (after resolving links and ``..``), or None if none does."""
         try:

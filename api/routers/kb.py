@@ -117,7 +117,8 @@ def reload_kb(
     """Load the knowledge base again (or another folder) beside the one in use; if it is invalid, keep serving the
     old one and answer 422 with every issue."""
     previous = holder.current
-    if body is not None and body.path is not None and holder.root_of(body.path) is None:
+    target = holder.requested(body.path) if body is not None and body.path is not None else None
+    if body is not None and body.path is not None and target is None:
         roots = ", ".join(r.name for r in holder.roots)
         message = f"a knowledge base is reloaded from the configured folders ({roots}) only"
         raise ProblemError(
@@ -135,7 +136,7 @@ def reload_kb(
                 }
             ],
         )
-    report = holder.load(body.path if body else None)
+    report = holder.load(target)
     serving = holder.current
     if not report.ok or serving is None:
         raise ProblemError(
