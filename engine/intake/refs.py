@@ -202,7 +202,7 @@ def _all(kb: KnowledgeBase, data: Mapping[str, Any]) -> Iterator[InputIssue]:
     yield from _quotes(kb, data.get("investment_quotes"))
 
 
-def reference_issues(kb: KnowledgeBase, data: Any, limit: int = MAX_ERRORS) -> list[InputIssue]:
+def reference_issues(kb: KnowledgeBase, data: Any, limit: int = MAX_ERRORS + 1) -> list[InputIssue]:
     """The references of ``data`` to the knowledge base that do not resolve, or answers that do not fit: at most
     ``limit`` (the search for close ids stops there, so a body of thousands of unknown ids costs little)."""
     if not isinstance(data, Mapping):

@@ -56,27 +56,27 @@ def _fuzz(served: tuple[TestClient, dict[str, Caller]], examples: int) -> dict[s
     assert len(operations) >= 25, [f"{op.method} {op.path}" for op in operations]
     statuses: dict[str, int] = {}
     for operation in operations:
-        headers = _caller(operation.method.upper(), operation.path, keys).headers
-
-        strategy = st.one_of(
-            operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)
-        )
-
-        @given(case=strategy)
-        @settings(
-            max_examples=examples,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
-        def run(case: Any, headers: dict[str, str] = headers) -> None:
-            response = case.call_and_validate(headers=headers, checks=CHECKS)
-            statuses[str(response.status_code)] = statuses.get(str(response.status_code), 0) + 1
-
-        run()
+        _run_operation(operation, _caller(operation.method.upper(), operation.path, keys).headers, examples, statuses)
     return statuses
+
+
+def _run_operation(operation: Any, headers: dict[str, str], examples: int, statuses: dict[str, int]) -> None:
+    strategy = st.one_of(operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE))
+
+    @given(case=strategy)
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case: Any) -> None:
+        response = case.call_and_validate(headers=headers, checks=CHECKS)
+        statuses[str(response.status_code)] = statuses.get(str(response.status_code), 0) + 1
+
+    run()
 
 
 def test_every_route_answers_inside_its_schema_bounded(served: tuple[TestClient, dict[str, Caller]]) -> None:
