@@ -58,7 +58,10 @@ def _document_problems(schema: dict[str, Any]) -> None:
             if operation is None:
                 continue
             responses = operation.setdefault("responses", {})
-            extra = dict(_EVERY_V1) if path.startswith("/v1") else {"422": _EVERY_V1["422"]}
+            extra = dict(_EVERY_V1) if path.startswith("/v1") else {}
+            if method not in ("post", "put", "patch"):  # no body is read: no 408, no 413
+                extra.pop("408", None)
+                extra.pop("413", None)
             if not path.startswith("/v1/kb") and path.startswith("/v1") and "{" in path:
                 extra["404"] = "no such record, or not one the caller may see"
             for status, description in extra.items():

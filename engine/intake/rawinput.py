@@ -1,14 +1,15 @@
 """Reading a self-inspection's raw text (JSON or YAML) the same way on the command line and in the service.
 
 Before any model sees the data: a UTF-8 byte-order mark is skipped, duplicate keys are refused (JSON and YAML),
-nesting deeper than :data:`MAX_DEPTH` is refused, and so are strings holding NUL or a lone surrogate (no database
-column can store them). Each refusal is a :class:`SelfInspectionInvalid` with one issue naming the field, the rule
+nesting deeper than :data:`MAX_DEPTH` is refused, and so are numbers too large to be finite (``1e999``) and strings
+holding NUL or a lone surrogate (no database column can store them). Each refusal is a :class:`SelfInspectionInvalid` with one issue naming the field, the rule
 and the message in Chinese and English.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,6 +68,8 @@ def _walk(data: Any, path: str, depth: int) -> Iterator[InputIssue]:
         found = text_problem(data)
         if found:
             yield InputIssue(path or "(root)", *found)
+    elif isinstance(data, float) and not math.isfinite(data):  # JSON's 1e999 reads as infinity
+        yield InputIssue(path or "(root)", "number_not_finite", "the number must be finite", "数字必须是有限值")
     elif isinstance(data, dict):
         for key, value in data.items():
             where = _join(path, key)

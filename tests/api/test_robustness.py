@@ -255,15 +255,24 @@ def test_deep_nesting_is_refused_before_the_idempotency_hash(
 
 
 @pytest.mark.parametrize(
-    ("route", "body", "field"),
+    ("route", "body", "field", "rule"),
     [
-        (SI, b'{"schema_version": "1", "schema_version": "2"}', "schema_version"),
-        ("/v1/plans", b'{"self_inspection_id": "a", "self_inspection_id": "b"}', "self_inspection_id"),
+        (SI, b'{"schema_version": "1", "schema_version": "2"}', "schema_version", "duplicate_key"),
+        ("/v1/plans", b'{"self_inspection_id": "a", "self_inspection_id": "b"}', "self_inspection_id", "duplicate_key"),
+        (
+            "/v1/plans",
+            b'{"self_inspection": {"answers": {"q": 1e999}}}',
+            "self_inspection.answers.q",
+            "number_not_finite",
+        ),
+        ("/v1/plans", b'{"year": NaN, "self_inspection_id": "a"}', "(root)", "json_invalid"),
     ],
 )
-def test_duplicate_keys_are_refused(client: TestClient, world: World, route: str, body: bytes, field: str) -> None:
+def test_duplicate_keys_and_non_numbers_are_refused(
+    client: TestClient, world: World, route: str, body: bytes, field: str, rule: str
+) -> None:
     problem = assert_problem(_raw(client, route, body, world.platform.headers), 422, "request-invalid")
-    _bilingual(problem, field, "duplicate_key")
+    _bilingual(problem, field, rule)
 
 
 def test_a_bom_is_read_the_same_by_the_cli_and_the_api(client: TestClient, world: World, tmp_path: Path) -> None:
