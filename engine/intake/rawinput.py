@@ -1,9 +1,9 @@
 """Reading a self-inspection's raw text (JSON or YAML) the same way on the command line and in the service.
 
 Before any model sees the data: a UTF-8 byte-order mark is skipped, duplicate keys are refused (JSON and YAML),
-nesting deeper than :data:`MAX_DEPTH` is refused, and so are numbers too large to be finite (``1e999``) and strings
-holding NUL or a lone surrogate (no database column can store them). Each refusal is a :class:`SelfInspectionInvalid` with one issue naming the field, the rule
-and the message in Chinese and English.
+nesting deeper than :data:`MAX_DEPTH` is refused, and so are numbers too large to be finite (``1e999``) and
+strings holding NUL or a lone surrogate (no database column can store them). Each refusal is a
+:class:`SelfInspectionInvalid` with one issue naming the field, the rule and the message in Chinese and English.
 """
 
 from __future__ import annotations
