@@ -154,12 +154,11 @@ def cmd_kb_graph(args: argparse.Namespace) -> int:
 
 
 def _read_input(path: str) -> Any:
-    import yaml
+    """Read as the service reads a body: strict JSON or YAML, a UTF-8 BOM skipped; duplicate keys, deep nesting,
+    NUL and lone surrogates refused (SelfInspectionInvalid naming the field)."""
+    from engine.intake.rawinput import read_input
 
-    text = Path(path).read_text(encoding="utf-8") if path != "-" else sys.stdin.read()
-    if path.endswith((".yaml", ".yml")):
-        return yaml.safe_load(text)
-    return json.loads(text)
+    return read_input(path)
 
 
 def _print_input_errors(exc: SelfInspectionInvalid, lang: str, as_json: bool) -> None:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,7 @@ def cmd_manual(args: argparse.Namespace) -> int:
     from api._cli import _dump, _load, _print_issues, _write
     from engine.errors import KnowledgeBaseError, SmartAuditError
     from engine.intake.model import json_schema
+    from engine.intake.rawinput import read_input
     from engine.intake.validate import SelfInspectionInvalid, parse_self_inspection
     from engine.manual import build_manual
 
@@ -69,7 +69,7 @@ def cmd_manual(args: argparse.Namespace) -> int:
         si = None
         if args.source:
             try:
-                raw = json.loads(Path(args.source).read_text(encoding="utf-8"))
+                raw = read_input(args.source)
                 si = parse_self_inspection(kb, raw).inspection
             except SelfInspectionInvalid as exc:
                 _print_invalid(exc, args.lang, "用于预填的自查数据", "the self-inspection to prefill from")

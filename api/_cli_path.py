@@ -32,17 +32,15 @@ def _dump(data: Any) -> str:
 
 def _inputs(args: argparse.Namespace) -> tuple[Any, dict[str, Any], Any] | None:
     """The knowledge base, the raw self-inspection and its validated form; None (errors printed) if invalid."""
-    import yaml
-
     from engine.errors import KnowledgeBaseError, SmartAuditError
+    from engine.intake.rawinput import read_input
     from engine.intake.validate import SelfInspectionInvalid, parse_self_inspection
     from engine.kb.loader import default_kb_path, load_kb
 
     zh = args.lang == "zh"
     try:
         kb = load_kb(Path(args.kb) if args.kb else default_kb_path())
-        text = Path(args.file).read_text(encoding="utf-8") if args.file != "-" else sys.stdin.read()
-        raw = yaml.safe_load(text) if args.file.endswith((".yaml", ".yml")) else json.loads(text)
+        raw = read_input(args.file)
         return kb, raw, parse_self_inspection(kb, raw)
     except SelfInspectionInvalid as exc:
         if getattr(args, "json", False):

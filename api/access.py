@@ -3,8 +3,8 @@
 =========== ============================================== ===============================================
 role        may read                                       may write
 =========== ============================================== ===============================================
-enterprise  its own enterprise's records; its own position self-inspections and plans for its enterprise
-            in a cohort, against anonymised peers
+enterprise  its own enterprise's records; its own position self-inspections and plans for its enterprise (in
+            in a cohort, against anonymised peers          its districts, if the key is bound to some)
 auditor     every record of an enterprise in its districts review notes on those plans; cohorts of
             and, of a cohort, the members in them          self-inspections in its districts
 platform    every record; whole cohorts                    self-inspections and plans for any enterprise;
@@ -24,6 +24,8 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, false, true
+
+from engine.intake.model import normalise_district
 
 __all__ = [
     "COHORT_READERS",
@@ -68,8 +70,14 @@ class Principal:
         if self.role is Role.enterprise:
             return enterprise_id == self.enterprise_id
         if self.role is Role.auditor:
-            return district in self.districts
+            return normalise_district(district) in {normalise_district(d) for d in self.districts}
         return False
+
+    def may_file_in(self, district: str) -> bool:
+        """An enterprise key bound to districts files only there (both sides normalised: NFKC, no zero-width)."""
+        if self.role is not Role.enterprise or not self.districts:
+            return True
+        return normalise_district(district) in {normalise_district(d) for d in self.districts}
 
     def may_submit_for(self, enterprise_id: str) -> bool:
         if self.role is Role.platform:
@@ -85,6 +93,6 @@ def scope_clause(principal: Principal, table: Any) -> ColumnElement[bool]:
         result: ColumnElement[bool] = table.enterprise_id == principal.enterprise_id
         return result
     if principal.role is Role.auditor and principal.districts:
-        result = table.district.in_(principal.districts)
+        result = table.district.in_(sorted({normalise_district(d) for d in principal.districts}))
         return result
     return false()

@@ -20,10 +20,12 @@ from fastapi import FastAPI
 from api import migrate
 from api.db import make_engine, make_sessions
 from api.docs import install_docs
+from api.guard import RateLimit, RequestGuard
 from api.kbstate import KbHolder
 from api.middleware import AuditLog, BodySizeLimit
 from api.openapi import install_openapi
 from api.problems import install_problem_handlers
+from api.reports import ReportPool
 from api.routers import acceptances, cohorts, health, inspections, kb, keys, manual, plans
 from api.settings import Settings
 from api.ui import install_ui
@@ -93,7 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     engine = make_engine(settings.database_url)
     sessions = make_sessions(engine)
-    holder = KbHolder(settings.kb_path, settings.kb_history)
+    holder = KbHolder(settings.kb_path, settings.kb_history, roots=settings.kb_roots)
+    reports = ReportPool(settings.report_workers, settings.report_queue)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -125,13 +128,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.kb = holder
+    app.state.reports = reports
     install_problem_handlers(app)
     for module in (manual, inspections, plans, cohorts, acceptances, kb, keys, health):
         app.include_router(module.router)
     install_ui(app)
     install_docs(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(AuditLog, sessions=sessions)  # outermost: 413s are logged too
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # routes outside /v1
+    app.add_middleware(RequestGuard, max_bytes=settings.max_body_bytes, read_timeout=settings.body_read_timeout)
+    app.add_middleware(RateLimit, rate=settings.rate_limit_per_second, burst=settings.rate_limit_burst)
+    app.add_middleware(AuditLog, sessions=sessions)  # outermost: 400s, 413s and 429s are logged too
     install_openapi(app)
     return app
 

@@ -15,8 +15,10 @@ from api.access import COHORT_READERS, COHORT_WRITERS, READERS, SUBMITTERS, Prin
 from api.kbstate import KbHolder, LoadedKb
 from api.middleware import PRINCIPAL_SCOPE_KEY
 from api.problems import ProblemError
+from api.reports import ReportPool
 from api.settings import Settings
 from api.store import Filters
+from engine.intake.model import normalise_district
 
 __all__ = [
     "AdminDep",
@@ -31,6 +33,7 @@ __all__ = [
     "KbHolderDep",
     "PageDep",
     "ReaderDep",
+    "ReportPoolDep",
     "SessionDep",
     "SettingsDep",
     "SubmitterDep",
@@ -52,7 +55,13 @@ def get_kb_holder(request: Request) -> KbHolder:
     return holder
 
 
+def get_report_pool(request: Request) -> ReportPool:
+    pool: ReportPool = request.app.state.reports
+    return pool
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+ReportPoolDep = Annotated[ReportPool, Depends(get_report_pool)]
 SessionDep = Annotated[Session, Depends(get_session)]
 KbHolderDep = Annotated[KbHolder, Depends(get_kb_holder)]
 
@@ -150,6 +159,9 @@ IdempotencyKeyDep = Annotated[
 ]
 
 
+MAX_OFFSET = 2**31 - 1  # beyond any list; within every database's 64-bit OFFSET
+
+
 @dataclass(frozen=True)
 class Page:
     limit: int
@@ -158,7 +170,7 @@ class Page:
 
 def get_page(
     limit: Annotated[int, Query(ge=1, le=200, description="at most this many items")] = 50,
-    offset: Annotated[int, Query(ge=0, description="skip this many items")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="skip this many items")] = 0,
 ) -> Page:
     return Page(limit, offset)
 
@@ -171,7 +183,7 @@ def get_filters(
     district: Annotated[str | None, Query(max_length=100, description="district, e.g. 宝安区")] = None,
     year: Annotated[int | None, Query(ge=1900, le=2100, description="reporting year (the latest of a record)")] = None,
 ) -> Filters:
-    return Filters(enterprise, district, year)
+    return Filters(enterprise, normalise_district(district) if district is not None else None, year)
 
 
 FiltersDep = Annotated[Filters, Depends(get_filters)]

@@ -70,8 +70,9 @@ class LoadReport:
 class KbHolder:
     """Holds the knowledge base in use; thread-safe. Readers take :attr:`current` (one attribute read)."""
 
-    def __init__(self, path: Path | None, history: int = 3) -> None:
+    def __init__(self, path: Path | None, history: int = 3, roots: list[Path] | None = None) -> None:
         self.path = path or default_kb_path()
+        self.roots = [Path(r).resolve() for r in roots] if roots else [self.path.resolve().parent]
         self._history_size = history
         self._history: OrderedDict[str, LoadedKb] = OrderedDict()
         self._load_lock = threading.Lock()
@@ -86,6 +87,32 @@ class KbHolder:
     def in_memory(self) -> list[LoadedKb]:
         """The knowledge bases kept for exact replays, oldest first."""
         return list(self._history.values())
+
+    def requested(self, path: str) -> Path | None:
+        """The folder a reload asks for: a relative path is taken inside the first root; None if outside them."""
+        if not path.strip() or "\x00" in path:
+            return None
+        target = Path(path) if Path(path).is_absolute() else self.roots[0] / path
+        return target if self.root_of(target) is not None else None
+
+    def root_of(self, path: Path | str) -> Path | None:
+        """The configured root holding ``path`` (after resolving links and ``..``), or None if none does."""
+        try:
+            resolved = Path(path).resolve()
+        except (OSError, RuntimeError, ValueError):
+            return None
+        for root in self.roots:
+            if resolved == root or root in resolved.parents:
+                return root
+        return None
+
+    def shown(self, path: Path | str) -> str:
+        """How a knowledge-base folder is named to clients: relative to its root, never the server's full path."""
+        root = self.root_of(path)
+        if root is None:
+            return Path(path).name
+        relative = Path(path).resolve().relative_to(root)
+        return str(relative) if str(relative) != "." else root.name
 
     def load(self, path: Path | str | None = None) -> LoadReport:
         """Load the knowledge base at ``path`` (default: the configured one) beside the current one."""
@@ -109,12 +136,21 @@ class KbHolder:
             program_for(kb)  # compile the rules now, not on the first request
         except KnowledgeBaseError as exc:
             _log.error("knowledge base at %s not loaded: %d issue(s)", target, len(exc.issues))
-            issues = [{"file": i.file, "path": i.path, "message": i.message, "fix": i.fix} for i in exc.issues]
-            return LoadReport(False, str(target), utcnow(), issues=issues)
+            issues = [
+                {
+                    "file": self._hide(i.file, target),
+                    "path": i.path,
+                    "message": self._hide(i.message, target),
+                    "fix": i.fix,
+                }
+                for i in exc.issues
+            ]
+            return LoadReport(False, self.shown(target), utcnow(), issues=issues)
         except (SmartAuditError, OSError, ValueError) as exc:
             _log.error("knowledge base at %s not loaded: %s", target, exc)
-            issues = [{"file": str(target), "path": "", "message": str(exc), "fix": ""}]
-            return LoadReport(False, str(target), utcnow(), issues=issues)
+            message = self._hide(str(exc), target)
+            issues = [{"file": self.shown(target), "path": "", "message": message, "fix": ""}]
+            return LoadReport(False, self.shown(target), utcnow(), issues=issues)
         loaded = LoadedKb(kb, graph, target, utcnow())
         self._history[loaded.hash] = loaded
         # the knowledge base lives as long as the service: keep its objects out of the cyclic collector's scans
@@ -126,7 +162,15 @@ class KbHolder:
             self._history.popitem(last=False)
         self.current = loaded
         _log.info("knowledge base %s (%s) loaded from %s", loaded.version, loaded.hash, target)
-        return LoadReport(True, str(target), loaded.loaded_at, loaded.version, loaded.hash)
+        return LoadReport(True, self.shown(target), loaded.loaded_at, loaded.version, loaded.hash)
+
+    def _hide(self, text: str, target: Path) -> str:
+        """``text`` with the server's paths of the folder and its root replaced by the name shown to clients."""
+        for full, name in ((str(target.resolve()), self.shown(target)), (str(target), self.shown(target))):
+            text = text.replace(full, name)
+        for root in self.roots:
+            text = text.replace(str(root), root.name)
+        return text
 
     def load_in_background(self) -> threading.Thread:
         self.loading = True

@@ -3,7 +3,9 @@
 A key reads ``sak_<prefix>_<secret>``: the prefix (10 hex digits) is stored in clear to find the record, the whole
 key is hashed with scrypt and a per-key salt. Since the secret is 256 random bits, a verified key is remembered in
 the process (by its SHA-256) so that scrypt runs once per key and process, not on every request; the record is
-still read on every request, so a revocation takes effect at once.
+still read on every request, so a revocation takes effect at once. A key whose prefix is malformed or unknown is
+refused before any hashing (the prefix is an identifier, not a secret: telling that it is unknown reveals nothing
+of any key), so made-up keys cost an indexed read, not a scrypt.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from sqlalchemy.orm import Session
 
 from api.access import Principal, Role
 from api.orm import ApiKey, new_id, utcnow
+from engine.intake.model import normalise_district
+from engine.intake.rawinput import text_problem
 
 __all__ = [
     "KeyRequestError",
@@ -36,7 +40,6 @@ __all__ = [
 ]
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
-_DUMMY_HASH = ""  # set lazily: a hash to check unknown prefixes against, so they cost the same time
 _VERIFIED: OrderedDict[tuple[str, str], None] = OrderedDict()
 _VERIFIED_MAX = 4096
 _VERIFIED_LOCK = threading.Lock()
@@ -125,13 +128,9 @@ def principal_of(session: Session, key_id: str) -> Principal | None:
 
 def authenticate(session: Session, key: str) -> Principal | None:
     """The caller holding ``key``, or None if the key is malformed, unknown, wrong or revoked."""
-    global _DUMMY_HASH
     parts = _split(key.strip())
     record = session.scalars(select(ApiKey).where(ApiKey.prefix == parts[0])).first() if parts else None
-    if record is None:
-        if not _DUMMY_HASH:
-            _DUMMY_HASH = hash_secret("sak_0000000000_dummy")
-        verify_secret(key, _DUMMY_HASH)  # same cost as a known prefix: the answer time tells nothing
+    if record is None:  # refused before any hashing: a flood of made-up keys costs one indexed read each
         return None
     if not _verified(key.strip(), record.secret_hash) or record.revoked_at is not None:
         return None
@@ -149,7 +148,7 @@ def create_key(
     """Add a key (the caller commits). Enterprise keys need one enterprise; auditor keys one or more districts."""
     role = Role(role)
     name = name.strip()
-    districts = sorted({d.strip() for d in districts if d.strip()})
+    districts = sorted({normalise_district(d) for d in districts if normalise_district(d)})
     if not name:
         raise KeyRequestError("a key needs a name (who or what holds it)")
     if role is Role.enterprise and not enterprise_id:
@@ -160,8 +159,13 @@ def create_key(
         )
     if role is Role.auditor and not districts:
         raise KeyRequestError("an auditor key needs at least one district (--district D)", "districts")
-    if role is not Role.auditor and districts:
-        raise KeyRequestError(f"only auditor keys are bound to districts, not {role.value} keys", "districts")
+    if role not in (Role.auditor, Role.enterprise) and districts:
+        raise KeyRequestError(
+            f"only auditor and enterprise keys are bound to districts, not {role.value} keys", "districts"
+        )
+    for district in districts:
+        if len(district) > 100 or text_problem(district):
+            raise KeyRequestError(f"a district is a name of at most 100 characters, not {district[:20]!r}", "districts")
     prefix = secrets.token_hex(5)
     while session.scalars(select(ApiKey.id).where(ApiKey.prefix == prefix)).first() is not None:
         prefix = secrets.token_hex(5)  # pragma: no cover - 1 in 10^12

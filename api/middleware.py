@@ -91,6 +91,7 @@ class AuditLog:
         self.prefix = prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # every path starting /v1, malformed ones (/v1x, /v1//plans, NUL, bad UTF-8) included
         if scope["type"] != "http" or not str(scope.get("path", "")).startswith(self.prefix):
             await self.app(scope, receive, send)
             return
@@ -117,6 +118,12 @@ class AuditLog:
             _log.exception("audit log write failed for %s %s", entry.method, entry.resource)
 
 
+def _storable(text: str) -> str:
+    """``text`` as every database stores it: NUL and lone surrogates written as escapes (malformed paths are
+    logged too)."""
+    return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _entry(scope: Scope, status: int) -> AuditEntry:
     principal: Principal | None = scope.get(PRINCIPAL_SCOPE_KEY)
     endpoint: Any = scope.get("endpoint")
@@ -124,9 +131,9 @@ def _entry(scope: Scope, status: int) -> AuditEntry:
         at=utcnow(),
         key_id=principal.key_id if principal else None,
         role=principal.role.value if principal else None,
-        action=getattr(endpoint, "__name__", "unrouted")[:100],
-        method=str(scope.get("method", ""))[:10],
-        resource=str(scope.get(RESOURCE_SCOPE_KEY) or scope.get("path", ""))[:500],
+        action=_storable(getattr(endpoint, "__name__", "unrouted"))[:100],
+        method=_storable(str(scope.get("method", "")))[:10],
+        resource=_storable(str(scope.get(RESOURCE_SCOPE_KEY) or scope.get("path", "")))[:500],
         status=status,
         outcome=outcome_of(status),
     )

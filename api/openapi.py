@@ -36,6 +36,61 @@ def _add(components: dict[str, Any], name: str, model: type[BaseModel]) -> None:
     components[name] = schema
 
 
+_PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+# what every /v1 route may answer before or besides its own work (api/guard.py, api/deps.py, api/problems.py)
+_EVERY_V1 = {
+    "400": "bad request: the path or a query parameter holds NUL, a lone surrogate or bytes that are not UTF-8",
+    "401": "API key missing, unknown, wrong or revoked",
+    "403": "the caller's role may never call this route",
+    "408": "the request body did not arrive in time",
+    "413": "request body over the size limit",
+    "422": "invalid request: `errors` names each field and rule (zh and en)",
+    "429": "too many requests from this client (see Retry-After)",
+}
+_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+
+
+def _document_problems(schema: dict[str, Any]) -> None:
+    """Every error a route really answers, as problem+json: FastAPI's default 422 (application/json) replaced."""
+    for path, item in schema.get("paths", {}).items():
+        for method in _METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            responses = operation.setdefault("responses", {})
+            extra = dict(_EVERY_V1) if path.startswith("/v1") else {}
+            if method not in ("post", "put", "patch"):  # no body is read: no 408, no 413
+                extra.pop("408", None)
+                extra.pop("413", None)
+            if not path.startswith("/v1/kb") and path.startswith("/v1") and "{" in path:
+                extra["404"] = "no such record, or not one the caller may see"
+            for status, description in extra.items():
+                responses.setdefault(status, {"description": description})
+            for status, response in responses.items():
+                if status.startswith(("4", "5")):
+                    response["content"] = dict(_PROBLEM)
+
+
+def _exactly_one_source(components: dict[str, Any]) -> None:
+    """PlanCreate: exactly one of ``self_inspection_id`` and ``self_inspection`` (the model validator's rule)."""
+    plan = components.get("PlanCreate")
+    if plan is None:
+        return
+    plan["oneOf"] = [
+        {
+            "required": ["self_inspection_id"],
+            "properties": {"self_inspection_id": {"type": "string"}, "self_inspection": {"type": "null"}},
+        },
+        {
+            "required": ["self_inspection"],
+            "properties": {"self_inspection": {"type": "object"}, "self_inspection_id": {"type": "null"}},
+        },
+    ]
+    plan["description"] = (
+        plan.get("description", "") + " Give exactly one of self_inspection_id and self_inspection."
+    ).strip()
+
+
 def install_openapi(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -52,6 +107,10 @@ def install_openapi(app: FastAPI) -> None:
         _add(components, "SelfInspection", SelfInspection)
         components["SelfInspection"]["title"] = "SelfInspection / 清洁生产自查手册填报"
         _add(components, "Problem", Problem)
+        components.pop("HTTPValidationError", None)
+        components.pop("ValidationError", None)
+        _document_problems(schema)
+        _exactly_one_source(components)
         app.openapi_schema = schema
         return schema
 

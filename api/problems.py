@@ -18,6 +18,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
+
+from engine.intake.messages import translate
 
 __all__ = [
     "PROBLEM_JSON",
@@ -130,7 +133,8 @@ def _request_errors(exc: RequestValidationError) -> list[dict[str, str]]:
             message = "required field is missing"
         elif rule == "extra_forbidden":
             message = f"unknown field {loc[-1]!r}" if loc else message
-        errors.append(issue(_path(loc), rule, message))
+        zh = translate(rule, message, err.get("ctx"), str(loc[-1]) if loc else "")
+        errors.append({**issue(_path(loc), rule, message), "message_zh": zh, "message_en": message})
     return errors
 
 
@@ -153,9 +157,25 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     slug, title = _HTTP_TITLES.get(exc.status_code, ("http-error", "HTTP error"))
     detail = exc.detail if isinstance(exc.detail, str) else title
+    headers = dict(exc.headers or {})
     if exc.status_code == 404 and detail == "Not Found":
-        detail = f"there is no route {request.url.path}"
-    return problem_response(request, exc.status_code, slug, title, detail, headers=exc.headers)
+        detail = f"there is no route {request.url.path}（没有此路径）"
+    if exc.status_code == 405:
+        allowed = _allowed_methods(request)
+        headers["Allow"] = ", ".join(allowed)
+        detail = f"{request.method} is not allowed here; use {', '.join(allowed)}（此路径不支持 {request.method}）"
+    return problem_response(request, exc.status_code, slug, title, detail, headers=headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route of this path answers, from the OpenAPI document (Starlette's 405 names only the
+    methods of the first route that matches the path)."""
+    methods: set[str] = set()
+    for template, item in request.app.openapi().get("paths", {}).items():
+        regex, _, _ = compile_path(template)
+        if regex.match(request.url.path):
+            methods |= {m.upper() for m in item if m in ("get", "put", "post", "delete", "patch")}
+    return sorted(methods)
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:

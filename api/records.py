@@ -13,15 +13,27 @@ from api.problems import ProblemError, issue
 __all__ = ["new_inspection", "new_plan", "submit_scope"]
 
 
-def submit_scope(caller: Principal, enterprise_id: str, *, prefix: str = "") -> None:
-    """403 unless the caller may submit for this enterprise (enterprise keys: their own only)."""
+def submit_scope(caller: Principal, enterprise_id: str, district: str, *, prefix: str = "") -> None:
+    """403 unless the caller may submit for this enterprise in this district (enterprise keys: their own
+    enterprise only, and within their districts when the key is bound to some)."""
     if not caller.may_submit_for(enterprise_id):
         raise ProblemError(
             403,
             "forbidden",
             "Forbidden for this enterprise",
-            f"this key submits for enterprise {caller.enterprise_id!r} only, not {enterprise_id!r}",
+            f"this key submits for enterprise {caller.enterprise_id!r} only, not {enterprise_id!r}"
+            f"（此密钥只能为企业 {caller.enterprise_id!r} 提交）",
             errors=[issue(f"{prefix}enterprise.id", "enterprise_scope", "not the key's enterprise")],
+        )
+    if not caller.may_file_in(district):
+        allowed = "、".join(caller.districts)
+        raise ProblemError(
+            403,
+            "forbidden",
+            "Forbidden for this district",
+            f"this key files in {', '.join(caller.districts)} only, not {district!r}"
+            f"（此密钥只能在 {allowed} 提交，不能在 {district!r}）",
+            errors=[issue(f"{prefix}enterprise.district", "district_scope", "outside the key's districts")],
         )
 
 

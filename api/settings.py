@@ -45,3 +45,16 @@ class Settings(BaseSettings):
     )
     ui_session_hours: int = Field(default=12, ge=1, le=24 * 30, description="a web session lasts this long")
     replay_max_differences: int = Field(default=50, ge=1, description="differences listed by a replay")
+    body_read_timeout: float = Field(
+        default=30.0, gt=0, description="seconds a client may take to send each part of a request body (else 408)"
+    )
+    rate_limit_per_second: float = Field(
+        default=50.0, ge=0, description="requests per second per client address to /v1 (0: no limit); else 429"
+    )
+    rate_limit_burst: int = Field(default=200, ge=1, description="requests a client may send at once before the rate")
+    report_workers: int = Field(default=2, ge=1, description="threads rendering reports (HTML, PDF) at once")
+    report_queue: int = Field(default=8, ge=0, description="reports waiting for a renderer before 503")
+    kb_roots: list[Path] = Field(
+        default_factory=list,
+        description="folders a reload may load a knowledge base from (default: the folder holding the configured one)",
+    )

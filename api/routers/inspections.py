@@ -11,13 +11,16 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from api import planning, records, store
 from api.deps import FiltersDep, IdempotencyKeyDep, KbDep, PageDep, ReaderDep, SessionDep, SubmitterDep
+from api.guard import JSON_SCOPE_KEY
 from api.idempotency import REPLAYED_HEADER, Idempotency
 from api.middleware import RESOURCE_SCOPE_KEY
 from api.openapi_examples import self_inspection_examples
 from api.orm import SelfInspectionRecord
-from api.problems import ProblemError, issue
+from api.problems import ProblemError
 from api.schemas.common import Page, problem_responses
 from api.schemas.inspections import SelfInspectionOut, SelfInspectionSummary
+from engine.intake.rawinput import loads_json
+from engine.intake.validate import SelfInspectionInvalid
 
 __all__ = ["inspection_out", "router"]
 
@@ -40,18 +43,25 @@ async def _submission(request: Request, _caller: SubmitterDep) -> Submission:
     if media == XLSX:
         return Submission(workbook=body)
     if media == "application/json" or media.endswith("+json"):
+        if JSON_SCOPE_KEY in request.scope:  # parsed strictly by the request guard
+            return Submission(data=request.scope[JSON_SCOPE_KEY])
         try:
-            return Submission(data=json.loads(body))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            message = f"the body is not valid JSON: {exc}"
+            return Submission(data=loads_json(body))
+        except SelfInspectionInvalid as exc:
+            first = exc.errors[0]
             raise ProblemError(
-                422, "request-invalid", "Request invalid", message, errors=[issue("(root)", "json_invalid", message)]
+                422,
+                "request-invalid",
+                "Request invalid",
+                f"{first.path}: {first.message_en}（{first.message_zh}）",
+                errors=[e.as_dict() for e in exc.errors],
             ) from exc
     raise ProblemError(
         415,
         "unsupported-media-type",
         "Unsupported media type",
-        f"send the self-inspection as application/json or as the workbook ({XLSX}), not {media}",
+        f"send the self-inspection as application/json or as the workbook ({XLSX}), not {media}"
+        f"（自查数据应以 application/json 或工作簿格式提交）",
     )
 
 
@@ -125,20 +135,17 @@ def submit_self_inspection(
     """Submit a self-inspection, as JSON or as the workbook: validated (nothing is stored if invalid), evaluated and
     stored. A workbook is stored as the self-inspection read from it."""
     if body.workbook is not None:
+        validated = planning.validate_workbook(loaded, body.workbook)
+        payload = validated.inspection.model_dump(mode="json", exclude_none=True)
         key_body: Any = {"workbook_sha256": hashlib.sha256(body.workbook).hexdigest()}
     else:
-        key_body = body.data
-    idem = Idempotency(caller, idempotency_key, "POST", request.url.path, key_body)
+        payload = key_body = body.data
+        validated = planning.validate(loaded, payload)
+    records.submit_scope(caller, validated.inspection.enterprise.id, validated.inspection.enterprise.district)
+    idem = Idempotency(caller, idempotency_key, "POST", request.url.path, key_body)  # hashes validated data only
     previous = idem.previous(session)
     if previous is not None:
         return _answer(request, response, session.get_one(SelfInspectionRecord, previous.resource_id), replayed=True)
-    if body.workbook is not None:
-        validated = planning.validate_workbook(loaded, body.workbook)
-        payload = validated.inspection.model_dump(mode="json", exclude_none=True)
-    else:
-        payload = body.data
-        validated = planning.validate(loaded, payload)
-    records.submit_scope(caller, validated.inspection.enterprise.id)
     level, completeness = planning.assess(loaded, validated)
     record = records.new_inspection(loaded, caller, payload, validated, level, completeness)
     session.add(record)

@@ -31,7 +31,7 @@ def _info(holder: Any, loaded: LoadedKb) -> KbInfo:
         hash=loaded.hash,
         default_benchmark_set=loaded.kb.meta.default_benchmark_set,
         benchmark_sets=sorted(loaded.kb.benchmark_sets),
-        path=str(loaded.path),
+        path=holder.shown(loaded.path),
         loaded_at=loaded.loaded_at,
         counts=loaded.kb.counts(),
         in_memory=[KbRef(version=k.version, hash=k.hash) for k in holder.in_memory()],
@@ -117,7 +117,26 @@ def reload_kb(
     """Load the knowledge base again (or another folder) beside the one in use; if it is invalid, keep serving the
     old one and answer 422 with every issue."""
     previous = holder.current
-    report = holder.load(body.path if body else None)
+    target = holder.requested(body.path) if body is not None and body.path is not None else None
+    if body is not None and body.path is not None and target is None:
+        roots = ", ".join(r.name for r in holder.roots)
+        message = f"a knowledge base is reloaded from the configured folders ({roots}) only"
+        raise ProblemError(
+            422,
+            "request-invalid",
+            "Request invalid",
+            f"path: {message}（只能从配置的知识库目录重新加载）",
+            errors=[
+                {
+                    "path": "path",
+                    "rule": "outside_kb_roots",
+                    "message": message,
+                    "message_en": message,
+                    "message_zh": f"只能从配置的知识库目录（{roots}）重新加载",
+                }
+            ],
+        )
+    report = holder.load(target)
     serving = holder.current
     if not report.ok or serving is None:
         raise ProblemError(

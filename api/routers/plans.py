@@ -17,6 +17,7 @@ from api.deps import (
     KbHolderDep,
     PageDep,
     ReaderDep,
+    ReportPoolDep,
     SessionDep,
     SettingsDep,
     SubmitterDep,
@@ -100,18 +101,22 @@ def create_plan(
     idempotency_key: IdempotencyKeyDep = None,
 ) -> PlanOut:
     """Make a plan of a stored self-inspection, or validate, store and plan an inline one in one call."""
-    idem = Idempotency(caller, idempotency_key, "POST", request.url.path, body.model_dump(mode="json"))
-    previous = idem.previous(session)
-    if previous is not None:
-        return _answer(request, response, session.get_one(Plan, previous.resource_id), replayed=True)
+    stored = None
     if body.self_inspection_id is not None:
-        si = store.get_inspection(session, caller, body.self_inspection_id, field="self_inspection_id")
-        validated = planning.validate(loaded, json.loads(si.data_json), stored=si.id)
-        built = planning.make_plan(loaded, validated, benchmark_set=body.benchmark_set, year=body.year)
+        stored = store.get_inspection(session, caller, body.self_inspection_id, field="self_inspection_id")
+        validated = planning.validate(loaded, json.loads(stored.data_json), stored=stored.id)
     else:
         validated = planning.validate(loaded, body.self_inspection, prefix="self_inspection.")
-        records.submit_scope(caller, validated.inspection.enterprise.id, prefix="self_inspection.")
-        built = planning.make_plan(loaded, validated, benchmark_set=body.benchmark_set, year=body.year)
+        enterprise = validated.inspection.enterprise
+        records.submit_scope(caller, enterprise.id, enterprise.district, prefix="self_inspection.")
+    idem = Idempotency(caller, idempotency_key, "POST", request.url.path, body.model_dump(mode="json"))
+    previous = idem.previous(session)  # after validation: only valid data are hashed
+    if previous is not None:
+        return _answer(request, response, session.get_one(Plan, previous.resource_id), replayed=True)
+    built = planning.make_plan(loaded, validated, benchmark_set=body.benchmark_set, year=body.year)
+    if stored is not None:
+        si = stored
+    else:
         same = body.year in (None, validated.inspection.latest.year) and body.benchmark_set is None
         latest_level, completeness = (
             (built.level, built.plan.get("completeness")) if same else planning.assess(loaded, validated)
@@ -263,8 +268,14 @@ def get_plan_narrative(
     "/{plan_id}/report",
     response_class=Response,
     responses={
-        **problem_responses(404, 409),
-        200: {"content": {"text/html": {}, "application/pdf": {}, DOCX_MEDIA_TYPE: {}}},
+        **problem_responses(404, 409, 503),
+        200: {
+            "content": {
+                "text/html": {"schema": {"type": "string"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            }
+        },
     },
 )
 def get_plan_report(
@@ -272,6 +283,7 @@ def get_plan_report(
     caller: ReaderDep,
     session: SessionDep,
     holder: KbHolderDep,
+    pool: ReportPoolDep,
     lang: Lang = "zh",
     format: Annotated[
         Literal["html", "pdf", "docx"],
@@ -288,13 +300,13 @@ def get_plan_report(
             headers={"Content-Disposition": f'attachment; filename="plan-{record.id}-{lang}.docx"'},
         )
     if format == "pdf":
-        pdf = render_report_pdf(kb, plan, lang, generated_at)
+        pdf = pool.run(render_report_pdf, kb, plan, lang, generated_at)
         return Response(
             pdf,
             media_type="application/pdf",
             headers={"Content-Disposition": f'inline; filename="plan-{record.id}-{lang}.pdf"'},
         )
-    return HTMLResponse(render_report_html(kb, plan, lang, generated_at))
+    return HTMLResponse(pool.run(render_report_html, kb, plan, lang, generated_at))
 
 
 _NEEDS_KB = "the plan's own knowledge base is needed to project its options again"

@@ -48,7 +48,7 @@ class KbInfo(BaseModel):
     hash: str
     default_benchmark_set: str
     benchmark_sets: list[str]
-    path: str
+    path: str = Field(description="the folder's name relative to the configured roots (never the server's full path)")
     loaded_at: datetime
     counts: dict[str, int]
     in_memory: list[KbRef] = Field(description="knowledge bases kept for exact replays, oldest first")
@@ -59,7 +59,10 @@ class ReloadRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     path: str | None = Field(
-        default=None, description="knowledge-base folder on the server (default: the configured one)"
+        default=None,
+        max_length=4096,
+        description="knowledge-base folder inside the configured roots (SMART_AUDIT_KB_ROOTS; default: the folder "
+        "holding the configured knowledge base)",
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,7 +18,11 @@ class KeyCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200, description="who or what holds the key")
     role: Role
     enterprise_id: str | None = Field(default=None, max_length=64, description="enterprise keys: the enterprise")
-    districts: list[str] = Field(default_factory=list, description="auditor keys: the districts")
+    districts: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=list,
+        max_length=100,
+        description="auditor keys: the districts they read; enterprise keys (optional): the districts they file in",
+    )
 
 
 class KeyOut(BaseModel):

@@ -43,7 +43,7 @@ def store_and_plan(
     session: Session, loaded: LoadedKb, caller: Principal, raw: Any, validated: planning.ValidatedInspection
 ) -> tuple[SelfInspectionRecord, Plan]:
     """Store the self-inspection and its plan (the caller commits). Raises ProblemError (403) out of scope."""
-    records.submit_scope(caller, validated.inspection.enterprise.id)
+    records.submit_scope(caller, validated.inspection.enterprise.id, validated.inspection.enterprise.district)
     level, completeness = planning.assess(loaded, validated)
     si = records.new_inspection(loaded, caller, raw, validated, level, completeness)
     session.add(si)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, getcontext
 from fractions import Fraction
 from typing import Any
 
@@ -27,14 +27,20 @@ def fraction_json(value: Fraction | None, places: int = 6) -> float | None:
     """An exact fraction as a JSON number, rounded half-even to ``places`` decimals (deterministic)."""
     if value is None:
         return None
-    quantised = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal(1).scaleb(-places))
-    return float(quantised)
+    return _rounded(Decimal(value.numerator) / Decimal(value.denominator), places)
 
 
 def decimal_json(value: Decimal | None, places: int = 6) -> float | None:
     if value is None:
         return None
-    return float(value.quantize(Decimal(1).scaleb(-places)))
+    return _rounded(value, places)
+
+
+def _rounded(value: Decimal, places: int) -> float:
+    """Half-even to ``places`` decimals; a value too large for that in the decimal context (a projection that leaves
+    almost no wastewater) keeps the places its size allows instead of failing."""
+    room = getcontext().prec - 1 - max(value.adjusted(), 0)
+    return float(value.quantize(Decimal(1).scaleb(-min(places, room))))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,9 @@ from typing import Any
 
 from engine.errors import SmartAuditError
 
-__all__ = ["InputIssue", "SelfInspectionInvalid"]
+__all__ = ["MAX_ERRORS", "InputIssue", "SelfInspectionInvalid", "capped"]
+
+MAX_ERRORS = 100  # errors listed at most; a body with thousands of bad fields is refused as cheaply as one
 
 
 @dataclass(frozen=True)
@@ -61,3 +63,16 @@ class SelfInspectionInvalid(SmartAuditError):
 
     def lines(self, lang: str) -> list[str]:
         return [e.line(lang) for e in self.errors]
+
+
+def capped(issues: list[InputIssue], limit: int = MAX_ERRORS) -> list[InputIssue]:
+    """At most ``limit`` issues, the last one saying that more were left out."""
+    if len(issues) <= limit:
+        return issues
+    more = InputIssue(
+        "(root)",
+        "too_many_errors",
+        f"more than {limit} errors; the first {limit} are listed",
+        f"错误超过 {limit} 处，仅列出前 {limit} 处",
+    )
+    return [*issues[:limit], more]

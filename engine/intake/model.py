@@ -7,6 +7,7 @@ waste-stream ids, destinations) are checked against the knowledge base by :mod:`
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -64,6 +65,7 @@ __all__ = [
     "YearData",
     "hw_category",
     "json_schema",
+    "normalise_district",
 ]
 
 _Model = Model
@@ -72,10 +74,24 @@ _Model = Model
 # --- identity -----------------------------------------------------------------------------------------------
 
 
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def normalise_district(text: str) -> str:
+    """A district name as stored and compared: NFKC, zero-width characters removed, outer spaces stripped."""
+    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).strip()
+
+
+def _district(raw: object) -> object:
+    return normalise_district(raw) if isinstance(raw, str) else raw
+
+
 class Enterprise(_Model):
     id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     name: str = Field(min_length=1, max_length=200)
-    district: str = Field(min_length=1, description="e.g. 宝安区")
+    district: Annotated[str, BeforeValidator(_district)] = Field(
+        min_length=1, max_length=100, description="e.g. 宝安区 (NFKC-normalised, zero-width characters removed)"
+    )
     city: str = "深圳市"
     province: str = "广东省"
     grid_region: Literal["north", "northeast", "east", "central", "northwest", "southwest", "southern"] = Field(

@@ -6,13 +6,14 @@ errors and its unknown ids (questions, steps, chemistries, waste streams, destin
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
 from engine.errors import did_you_mean
 from engine.intake.answers import check_answer
-from engine.intake.issues import InputIssue
+from engine.intake.issues import MAX_ERRORS, InputIssue
 from engine.intake.measures import is_unknown_word
 from engine.intake.wastes import CUSTOM_STREAM
 from engine.kb.loader import KnowledgeBase
@@ -189,17 +190,21 @@ def _quotes(kb: KnowledgeBase, quotes: Any) -> Iterator[InputIssue]:
             )
 
 
-def reference_issues(kb: KnowledgeBase, data: Any) -> list[InputIssue]:
-    """Every reference of ``data`` to the knowledge base that does not resolve, or answers that do not fit."""
-    if not isinstance(data, Mapping):
-        return []
-    out = list(_answers(kb, data.get("answers")))
+def _all(kb: KnowledgeBase, data: Mapping[str, Any]) -> Iterator[InputIssue]:
+    yield from _answers(kb, data.get("answers"))
     process = data.get("process")
     seen: dict[str, int] = {}
     if isinstance(process, list):
         for i, facts in enumerate(process):
             if isinstance(facts, Mapping):
-                out.extend(_step(kb, facts, f"process[{i}]", seen, i))
-    out.extend(_wastes(kb, data.get("years")))
-    out.extend(_quotes(kb, data.get("investment_quotes")))
-    return out
+                yield from _step(kb, facts, f"process[{i}]", seen, i)
+    yield from _wastes(kb, data.get("years"))
+    yield from _quotes(kb, data.get("investment_quotes"))
+
+
+def reference_issues(kb: KnowledgeBase, data: Any, limit: int = MAX_ERRORS + 1) -> list[InputIssue]:
+    """The references of ``data`` to the knowledge base that do not resolve, or answers that do not fit: at most
+    ``limit`` (the search for close ids stops there, so a body of thousands of unknown ids costs little)."""
+    if not isinstance(data, Mapping):
+        return []
+    return list(itertools.islice(_all(kb, data), limit))

@@ -5,10 +5,11 @@ but implausible, and route steps a plant does not declare, each with its reason.
 (``years[2].resources.electricity``) and the rule broken, in Chinese and English. All errors come in one round: the
 schema's (types, units, ranges) together with the knowledge base's (unknown questions, steps, streams, ...).
 
-Order: migrate the file to the current schema version (engine/intake/migrate.py), turn Chinese answers into the
-canonical values (engine/intake/answers.py), parse with the model, check the references to the knowledge base and
-the model-level rules, then add the step answers that exhaust-source treatment chains imply
-(engine/intake/exhaust.py).
+Order: refuse text no record may store and nesting too deep (engine/intake/rawinput.py), migrate the file to
+the current schema version (engine/intake/migrate.py), turn Chinese answers into the canonical values
+(engine/intake/answers.py), parse with the model, bound the magnitude of every number (engine/intake/bounds.py),
+check the references to the knowledge base and the model-level rules, then add the step answers that
+exhaust-source treatment chains imply (engine/intake/exhaust.py).
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine.intake.answers import normalize_answers
+from engine.intake.bounds import bound_issues
 from engine.intake.checks import PLAUSIBILITY_FACTOR, check_year, plausibility, route_warnings, waste_warnings
 from engine.intake.exhaust import apply_exhaust, check_exhaust
-from engine.intake.issues import InputIssue, SelfInspectionInvalid
+from engine.intake.issues import InputIssue, SelfInspectionInvalid, capped
 from engine.intake.messages import translate
 from engine.intake.migrate import migrate
 from engine.intake.model import SelfInspection
+from engine.intake.rawinput import check_tree
 from engine.intake.refs import reference_issues
 from engine.kb.loader import KnowledgeBase
 
@@ -87,7 +90,7 @@ def _unique(issues: list[InputIssue]) -> list[InputIssue]:
         if (issue.path, issue.message_en) not in seen:
             seen.add((issue.path, issue.message_en))
             out.append(issue)
-    return out
+    return capped(out)
 
 
 def prepare(kb: KnowledgeBase, data: Any) -> Any:
@@ -97,12 +100,16 @@ def prepare(kb: KnowledgeBase, data: Any) -> Any:
 
 def parse_self_inspection(kb: KnowledgeBase, data: Any) -> ValidatedInspection:
     """Parse and validate raw JSON data; raise :class:`SelfInspectionInvalid` with every error found."""
+    check_tree(data)  # NUL, lone surrogates, deep nesting: before anything walks the data
     data = prepare(kb, data)
     references = reference_issues(kb, data)
     try:
         si = SelfInspection.model_validate(data)
     except ValidationError as exc:
         raise SelfInspectionInvalid(_unique([*schema_issues(exc), *references])) from None
+    bounds = bound_issues(si)
+    if bounds:  # before the checks that compute with the numbers
+        raise SelfInspectionInvalid(_unique([*bounds, *references]))
     errors = list(references)
     for yi, year in enumerate(si.years):
         errors.extend(check_year(yi, year))

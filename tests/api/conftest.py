@@ -89,6 +89,7 @@ def settings_for(database_url: str, **overrides: Any) -> Settings:
         "database_url": database_url,
         "kb_load_in_background": False,
         "sighup_reload": False,
+        "rate_limit_per_second": 0,  # one test client sends everything; tests/api/test_robustness.py turns it on
         **overrides,
     }
     return Settings(**values)

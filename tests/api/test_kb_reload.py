@@ -80,6 +80,7 @@ def test_reload_success_then_failure_keeps_serving(
 
 
 def test_reload_from_another_folder(reloadable: tuple[TestClient, Caller, Caller], tmp_path: Path) -> None:
+    """kb_copy lives in tmp_path, so tmp_path is the configured root: other folders in it may be loaded."""
     client, admin, _ = reloadable
     missing = assert_problem(
         client.post("/v1/kb/reload", json={"path": str(tmp_path / "nowhere")}, headers=admin.headers), 422

@@ -64,7 +64,13 @@ def test_plan_request_errors_name_the_field(client: TestClient, world: World) ->
     extra = assert_problem(
         client.post("/v1/plans", json={"self_inspection_id": "x", "colour": 1}, headers=headers), 422
     )
-    assert extra["errors"][0] == {"path": "colour", "rule": "extra_forbidden", "message": "unknown field 'colour'"}
+    assert extra["errors"][0] == {
+        "path": "colour",
+        "rule": "extra_forbidden",
+        "message": "unknown field 'colour'",
+        "message_en": "unknown field 'colour'",
+        "message_zh": "未知字段 'colour'",
+    }
     missing = assert_problem(client.post("/v1/plans", json={"self_inspection_id": "si_nope"}, headers=headers), 404)
     assert missing["errors"][0]["path"] == "self_inspection_id"
     unknown_set = {"self_inspection_id": world.si_a, "benchmark_set": "pcb_index_sytem"}
@@ -81,6 +87,8 @@ def test_plan_request_errors_name_the_field(client: TestClient, world: World) ->
         "path": "year",
         "rule": "greater_than_equal",
         "message": "Input should be greater than or equal to 1900",
+        "message_en": "Input should be greater than or equal to 1900",
+        "message_zh": "应大于或等于 1900",
     }
 
 

@@ -1,0 +1,94 @@
+"""Magnitude bounds on every number of a self-inspection, so that a value validation accepts is one the engine can
+plan with.
+
+These are limits of the arithmetic, not facts about factories: the evaluation rounds with Python's decimal
+context (28 significant digits) and durable_rules reads numbers below 1e16 only (its JSON reader refuses exponent
+notation). A quantity's value in its canonical unit must be 0 or between :data:`MIN_MAGNITUDE` and
+:data:`MAX_MAGNITUDE`, so that a ratio of two of them (an intensity, a rate, also per kg) stays below 1e15;
+concentrations stay at most :data:`MAX_CONCENTRATION` mg/L (one kilogram per litre) and areas 0 or at least
+:data:`MIN_AREA` m², so that a load per area (concentration times volume over output) does too. Every other
+number (answers, prices, counts) keeps within the same range. These are explicit, adjustable parameters of the
+service; no real plant comes near them. tests/api/test_robustness.py plans every example with each number at its
+bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from engine.intake.issues import InputIssue
+
+__all__ = ["MAX_CONCENTRATION", "MAX_MAGNITUDE", "MIN_MAGNITUDE", "bound_issues", "number_issue"]
+
+MAX_MAGNITUDE = Decimal("1e9")
+MIN_MAGNITUDE = Decimal("1e-3")
+MAX_CONCENTRATION = Decimal("1e6")  # mg/L
+MIN_AREA = Decimal(1)  # m2: output per area is the denominator of most intensities
+
+
+def number_issue(
+    path: str, value: Decimal | int, canonical: Decimal | None = None, *, kind: str = ""
+) -> InputIssue | None:
+    """The issue if ``value`` (``canonical``: the same in its kind's canonical unit) is outside the bounds."""
+    number = Decimal(canonical if canonical is not None else value)
+    if not number.is_finite():
+        return InputIssue(path, "number_not_finite", "the number must be finite", "数字必须是有限值")
+    size = abs(number)
+    top = MAX_CONCENTRATION if kind == "concentration" else MAX_MAGNITUDE
+    if size > top:
+        unit = " mg/L" if kind == "concentration" else ""
+        return InputIssue(
+            path,
+            "number_too_large",
+            f"the number {value} is too large: at most {top:,.0f}{unit} in magnitude is accepted",
+            f"数字 {value} 过大：绝对值至多 {top:,.0f}{unit}",
+        )
+    bottom = MIN_AREA if kind == "area" else MIN_MAGNITUDE
+    if size and size < bottom:
+        unit = " m2" if kind == "area" else ""
+        return InputIssue(
+            path,
+            "number_too_small",
+            f"the number {value} is too small: 0 or at least {bottom}{unit} in magnitude is accepted",
+            f"数字 {value} 过小：应为 0 或绝对值至少 {bottom}{unit}",
+        )
+    return None
+
+
+def _join(path: str, key: Any) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else str(key)
+
+
+def _walk(node: Any, path: str) -> Iterator[InputIssue]:
+    if isinstance(node, BaseModel):
+        canonical = getattr(node, "canonical", None)
+        kind_of = getattr(type(node), "_kind", None)
+        value = getattr(node, "value", None)
+        if callable(canonical) and callable(kind_of) and isinstance(value, Decimal):
+            found = number_issue(_join(path, "value"), value, canonical(), kind=kind_of())
+            if found:
+                yield found
+            return
+        for name in type(node).model_fields:
+            yield from _walk(getattr(node, name), _join(path, name))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _walk(value, _join(path, key))
+    elif isinstance(node, list | tuple):
+        for i, value in enumerate(node):
+            yield from _walk(value, _join(path, i))
+    elif isinstance(node, Decimal | int) and not isinstance(node, bool):
+        found = number_issue(path or "(root)", node)
+        if found:
+            yield found
+
+
+def bound_issues(model: BaseModel) -> list[InputIssue]:
+    """Every number of a parsed self-inspection outside the bounds, with its field path."""
+    return list(_walk(model, ""))
