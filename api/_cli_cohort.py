@@ -1,7 +1,7 @@
 """``smart-audit cohort``: the overall evaluation of a folder of self-inspections (one period), or of two
 (``--compare`` or ``cohort compare BEFORE AFTER``): text, JSON or the HTML report.
 
-    smart-audit cohort FOLDER [--compare FOLDER2] [--json | --format text|json|html|pdf] [-o OUT]
+    smart-audit cohort FOLDER [--compare FOLDER2] [--json | --format text|json|html|pdf|docx] [-o OUT]
     smart-audit cohort evaluate FOLDER [...]        (the same)
     smart-audit cohort compare BEFORE AFTER [...]   (= cohort BEFORE --compare AFTER)
     smart-audit cohort evaluate --cohort ID [--database-url URL] [...]   (a cohort stored by POST /v1/cohorts)
@@ -90,6 +90,11 @@ def _write(args: argparse.Namespace, fmt: str, result: dict[str, Any]) -> int:
 
     if fmt == "json":
         text = json.dumps(result, ensure_ascii=False, indent=2)
+    elif fmt == "docx":
+        from explanations.cohort_docx import render_cohort_docx
+
+        Path(args.output).write_bytes(render_cohort_docx(result, args.lang))
+        return EXIT_OK
     elif fmt in {"html", "pdf"}:
         from explanations.cohort_report import render_cohort_html, render_cohort_pdf
 
@@ -108,8 +113,8 @@ def _write(args: argparse.Namespace, fmt: str, result: dict[str, Any]) -> int:
 
 def cmd_cohort(args: argparse.Namespace) -> int:
     fmt = "json" if args.json else args.format
-    if fmt == "pdf" and not args.output:
-        print("--format pdf needs -o FILE", file=sys.stderr)
+    if fmt in {"pdf", "docx"} and not args.output:
+        print(f"--format {fmt} needs -o FILE / 需要 -o 文件", file=sys.stderr)
         return EXIT_USAGE
     if args.cohort:
         if [w for w in args.folders if w != "evaluate"]:
@@ -185,7 +190,7 @@ def add_cohort_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--compare", metavar="FOLDER2", help="a second period's folder: before/after")
     p.add_argument("--name", help="the cohort's name (default: the folder names)")
     p.add_argument("--json", action="store_true", help="print the evaluation as JSON")
-    p.add_argument("--format", choices=["text", "json", "html", "pdf"], default="text")
+    p.add_argument("--format", choices=["text", "json", "html", "pdf", "docx"], default="text")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_cohort)
