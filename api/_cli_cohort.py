@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -154,15 +155,19 @@ def _from_folders(args: argparse.Namespace, fmt: str) -> int:
 
     current = ""
     try:
-        kb = load_kb(args.kb or default_kb_path())
+        kb_path = args.kb or default_kb_path()
+        kb = load_kb(kb_path)
         raw_inputs = []
         for period, path, ref in inputs:
             current = ref
             raw_inputs.append((period, _read(path), ref))
         name = args.name or " / ".join(periods)
-        result = evaluate_members(kb, raw_inputs, name=name, periods=periods, progress=progress)
+        workers = args.workers or (min(os.cpu_count() or 1, len(raw_inputs) // 50) or 1)
+        result = evaluate_members(
+            kb, raw_inputs, name=name, periods=periods, progress=progress, workers=workers, kb_path=kb_path
+        )
     except SelfInspectionInvalid as exc:
-        print(f"{current}:", file=sys.stderr)
+        print(f"{getattr(exc, 'ref', current)}:", file=sys.stderr)
         for line in exc.lines(args.lang):
             print(f"  - {line}", file=sys.stderr)
         return EXIT_INVALID
@@ -193,4 +198,11 @@ def add_cohort_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["text", "json", "html", "pdf", "docx"], default="text")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="plan in N processes (default: one per core, one process for fewer than 100 files)",
+    )
     p.set_defaults(func=cmd_cohort)

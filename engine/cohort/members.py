@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Member", "finding_kinds", "indicator_rows", "options_of"]
+__all__ = ["Member", "finding_kinds", "indicator_rows", "options_of", "slim_member", "slim_plan"]
 
 
 @dataclass(frozen=True)
@@ -66,3 +66,72 @@ def indicator_rows(plan: dict[str, Any]) -> list[dict[str, Any]]:
 
 def options_of(plan: dict[str, Any]) -> list[dict[str, Any]]:
     return list(plan.get("recommendations") or [])
+
+
+# What the overall evaluation reads of a plan (and nothing else): a plan without its trace, projections, gaps and
+# savings models is about a tenth of the size, so that a cohort of thousands fits in memory.
+_ROW_KEYS = ("key", "id", "instance", "name", "kind", "unit", "direction", "group", "level", "value")
+_OPTION_KEYS = (
+    "option_id",
+    "measure_code",
+    "name",
+    "category",
+    "cost_class",
+    "quantified",
+    "savings_in_plan",
+    "money",
+    "investment",
+)
+
+
+def _slim_row(row: dict[str, Any]) -> dict[str, Any]:
+    out = {k: row.get(k) for k in _ROW_KEYS}
+    out["thresholds"] = {
+        level: {k: th.get(k) for k in ("value", "comparison", "expr")} if isinstance(th, dict) else th
+        for level, th in (row.get("thresholds") or {}).items()
+    }
+    return out
+
+
+def slim_plan(plan: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a plan :mod:`engine.cohort` reads: the level evaluation's level, indices, benchmark and indicator
+    rows, the options' in-plan savings, the totals and the trace's finding nodes (kind, rule, subject, severity).
+    Evaluating a cohort of slim plans gives the same result as of full ones."""
+    ev = plan.get("evaluation") or {}
+    findings = {
+        nid: {
+            "type": "finding",
+            "rule": node.get("rule"),
+            "value": {k: (node.get("value") or {}).get(k) for k in ("finding", "subject", "severity")},
+        }
+        for nid, node in (plan.get("trace") or {}).items()
+        if node.get("type") == "finding"
+    }
+    bench = ev.get("benchmark_set")
+    return {
+        "enterprise": plan.get("enterprise"),
+        "year": plan.get("year"),
+        "evaluation": {
+            "overall_level": ev.get("overall_level"),
+            "indices": ev.get("indices"),
+            "benchmark_set": {"id": bench.get("id")} if isinstance(bench, dict) else bench,
+            "kb_version": ev.get("kb_version"),
+            "kb_hash": ev.get("kb_hash"),
+            "indicators": [_slim_row(r) for r in ev.get("indicators") or []],
+        },
+        "recommendations": [{k: o.get(k) for k in _OPTION_KEYS} for o in plan.get("recommendations") or []],
+        "totals": plan.get("totals"),
+        "trace": findings,
+    }
+
+
+def slim_member(member: Member) -> Member:
+    """The member with a slim plan and, of its self-inspection, only the enterprise."""
+    return Member(
+        member.enterprise_id,
+        member.period,
+        {"enterprise": member.self_inspection.get("enterprise")},
+        slim_plan(member.plan),
+        member.ref,
+        member.extra,
+    )
