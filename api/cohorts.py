@@ -4,11 +4,12 @@ self-inspection, build its plan, evaluate the cohort with the knowledge base's c
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from engine.cohort import CohortPolicy, Member, evaluate_cohort
-from engine.cohort.members import slim_member
+from engine.cohort.members import shared, slim_member
 from engine.intake.validate import SelfInspectionInvalid, parse_self_inspection
 from engine.kb.loader import KnowledgeBase
 from engine.plan.build import build_plan
@@ -70,8 +71,9 @@ def evaluate_members(
     else:
         stream = _serial(kb, inputs, graph)
     members = []
+    cache: dict[Any, Any] = {}  # one instance of each repeated name and string across the members
     for i, member in enumerate(stream, start=1):
-        members.append(member)
+        members.append(replace(member, plan=shared(member.plan, cache)))
         if progress:
             progress(i, total or i, str(member.ref))
     return evaluate_cohort(

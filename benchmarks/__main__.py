@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from benchmarks import inference, plan
+from benchmarks import cohort, inference, plan
 
-raise SystemExit(plan.main([]) or inference.main([]))
+raise SystemExit(plan.main([]) or inference.main([]) or cohort.main([]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Member", "finding_kinds", "indicator_rows", "options_of", "slim_member", "slim_plan"]
+__all__ = ["Member", "finding_kinds", "indicator_rows", "options_of", "shared", "slim_member", "slim_plan"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,7 @@ def options_of(plan: dict[str, Any]) -> list[dict[str, Any]]:
 
 # What the overall evaluation reads of a plan (and nothing else): a plan without its trace, projections, gaps and
 # savings models is about a tenth of the size, so that a cohort of thousands fits in memory.
+_CASES = ("low", "central", "high")
 _ROW_KEYS = ("key", "id", "instance", "name", "kind", "unit", "direction", "group", "level", "value")
 _OPTION_KEYS = (
     "option_id",
@@ -91,6 +92,34 @@ def _slim_row(row: dict[str, Any]) -> dict[str, Any]:
         for level, th in (row.get("thresholds") or {}).items()
     }
     return out
+
+
+def _amount(amount: Any) -> Any:
+    return {k: amount.get(k) for k in ("unit", *_CASES)} if isinstance(amount, dict) else amount
+
+
+def _slim_option(option: dict[str, Any]) -> dict[str, Any]:
+    out = {k: option.get(k) for k in _OPTION_KEYS}
+    out["money"], out["investment"] = _amount(out["money"]), _amount(out["investment"])
+    if isinstance(out["savings_in_plan"], dict):
+        out["savings_in_plan"] = {k: _amount(v) for k, v in out["savings_in_plan"].items()}
+    return out
+
+
+def shared(node: Any, cache: dict[Any, Any]) -> Any:
+    """``node`` with equal strings and equal flat dicts of strings (names such as ``{zh, en}``) replaced by one
+    instance from ``cache``: the members of a large cohort repeat the same names thousands of times. Only for data
+    that is read, never changed in place."""
+    if isinstance(node, str):
+        return cache.setdefault(node, node)
+    if isinstance(node, dict):
+        if node and all(isinstance(v, str) for v in node.values()):
+            key = ("dict", *sorted(node.items()))
+            return cache.setdefault(key, {k: cache.setdefault(v, v) for k, v in node.items()})
+        return {cache.setdefault(k, k) if isinstance(k, str) else k: shared(v, cache) for k, v in node.items()}
+    if isinstance(node, list):
+        return [shared(v, cache) for v in node]
+    return node
 
 
 def slim_plan(plan: dict[str, Any]) -> dict[str, Any]:
@@ -119,7 +148,7 @@ def slim_plan(plan: dict[str, Any]) -> dict[str, Any]:
             "kb_hash": ev.get("kb_hash"),
             "indicators": [_slim_row(r) for r in ev.get("indicators") or []],
         },
-        "recommendations": [{k: o.get(k) for k in _OPTION_KEYS} for o in plan.get("recommendations") or []],
+        "recommendations": [_slim_option(o) for o in plan.get("recommendations") or []],
         "totals": plan.get("totals"),
         "trace": findings,
     }
