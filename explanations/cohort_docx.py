@@ -1,6 +1,6 @@
 """The cohort report as an editable Word document (python-docx): the HTML report's content in real tables, with its
 charts as PNG; Chinese first (``lang="en"`` for English), enterprise, indicator, problem and solution names, never
-ids (the solutions' measure codes in the annex at the end)."""
+ids (the solutions' measure codes in the annex at the end); every figure to three significant figures."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import io
 from typing import Any
 
 from explanations.cohort_charts import box_plots_png, heat_map_png, levels_png, pareto_png, slope_png
-from explanations.cohort_report import STREAM_NAMES, fmt_number
+from explanations.cohort_report import STREAM_NAMES
 from explanations.cohort_text import LEVEL_NAMES
 from explanations.docx_parts import add_figure, add_table, bullet, heading, new_document, para
+from explanations.figures import num as fmt_number  # the one rounding rule: three significant figures
+from explanations.i18n import RESOURCES, instance_label
 
 __all__ = ["render_cohort_docx"]
 
@@ -22,13 +24,12 @@ def _t(text: Any, lang: str) -> str:
 
 
 def _board(board: Any, zh: bool) -> str:
-    if board == "mix":
-        return "产量加权" if zh else "output-weighted"
-    return str(board or "")
+    return instance_label(str(board) if board else None, "zh" if zh else "en")
 
 
 def _stream(key: str, zh: bool) -> str:
-    return STREAM_NAMES.get(key, (key, key))[0 if zh else 1]
+    named = RESOURCES["zh" if zh else "en"].get(key)
+    return named or STREAM_NAMES.get(key, (key, key))[0 if zh else 1]
 
 
 def _thresholds(ind: dict[str, Any]) -> str:

@@ -240,8 +240,8 @@ def test_report_docx_tables_equal_the_evaluation(client: TestClient, cw: CohortW
 
     from docx import Document
 
-    from explanations.cohort_report import fmt_number
     from explanations.cohort_text import LEVEL_NAMES
+    from explanations.figures import num as fmt_number
 
     cid = cw.cohort["id"]
     evaluation = client.get(f"/v1/cohorts/{cid}/evaluation", headers=cw.bureau.headers).json()

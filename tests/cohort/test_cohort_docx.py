@@ -12,8 +12,8 @@ import pytest
 from docx import Document
 
 from api.cli import main
-from explanations.cohort_report import fmt_number
 from explanations.cohort_text import LEVEL_NAMES
+from explanations.figures import num as fmt_number
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -69,6 +69,9 @@ def test_docx_tables_equal_the_json(
             assert row[0] == cs["name"][lang]
             assert row[1] == f"{cs['count']}/{period['n']}"
             assert row[4] == fmt_number(cs["money"]["central"])
+            amount = cs["money"]["central"]
+            if amount:  # three significant figures of the JSON's amount
+                assert abs(float(row[4].replace(",", "")) - amount) <= 0.005 * abs(amount)
     money = [cs["money"]["central"] for cs in result["periods"][0]["common_solutions"] if cs["money"]["central"]]
     assert money and max(money) > 10_000  # real amounts, not empty cells
     text = _text(doc)
