@@ -6,9 +6,10 @@
 Every enterprise is one of the complete examples in ``examples/`` (board types: single-sided, double + 4L,
 multilayer + HDI, HDI leader, flexible + rigid-flex) scaled to another size (every quantity with the output) and
 moved to another performance (water, electricity, copper-bearing chemistry and wastes, CCL per m² multiplied by a
-factor drawn per enterprise). In 2026 some enterprises have implemented options: counter-current rinsing (less
-water and wastewater), line and plant metering (a little less electricity), on-site etchant regeneration (less
-etchant bought, less spent etchant) and a clean-production management system; their answers and quantities say so.
+factor drawn per enterprise; better plants with more yes/no practices in place, worse ones with fewer). In 2026
+some enterprises have implemented options: counter-current rinsing (less water and wastewater), line and plant
+metering (a little less electricity), on-site etchant regeneration (less etchant bought, less spent etchant) and a
+clean-production management system; their answers and quantities say so.
 Nothing is random outside ``random.Random(SEED)``; every name and id is marked synthetic. The same generator
 (``generate``) feeds the cohort benchmark with any number of enterprises."""
 
@@ -189,8 +190,8 @@ def _implement(doc: dict[str, Any], year: dict[str, Any], options: set[str], ful
         for key in ("q_energy_meters_gb17167", "q_water_meters_gb24789"):
             if key in top:
                 top[key] = True
-    if "management" in options:
-        for key in ("q_cp_leadership_body", "q_cp_rules_incentives", "q_cp_plan", "q_cp_audit_work_plan"):
+    if "management" in options:  # a clean-production system: the management practices all in place
+        for key in ("q_cp_audit_work_plan", *_PRACTICES):
             if key in top:
                 top[key] = True
 
@@ -225,6 +226,49 @@ def _document(
     return doc
 
 
+# Yes/no practices that differ between plants of one kind: better plants have more in place, worse ones fewer.
+_PRACTICES = (
+    "q_cp_plan",
+    "q_cp_rules_incentives",
+    "q_cp_leadership_body",
+    "q_energy_audit_done",
+    "q_carbon_inventory",
+    "q_ems_gb24001",
+    "q_exhaust_ledger",
+    "q_monitoring_staff",
+    "q_realtime_database",
+    "q_plantwide_saving_measures",
+    "q_high_cod_liquids_separated",
+    "q_edge_scrap_recycled",
+    "q_energy_meters_gb17167",
+    "q_water_meters_gb24789",
+    "q_exhaust_auto_dosing",
+    "q_noise_measures",
+)
+
+
+def _practices(tpl: dict[str, Any], level: float, rng: random.Random) -> dict[str, Any]:
+    """The template with some practices switched by the plant's performance (one draw per practice and step)."""
+    out = copy.deepcopy(tpl)
+    for key in _PRACTICES:
+        draw = rng.random()
+        value = out["answers"].get(key)
+        if value is False and level < 1.0 and draw < 0.5:
+            out["answers"][key] = True
+        elif value is True and level > 1.2 and draw < 0.2:
+            out["answers"][key] = False
+    for step in out["process"]:
+        answers = step.get("answers") or {}
+        if "q_rinse_type" not in answers:
+            continue
+        draw = rng.random()
+        if answers["q_rinse_type"] == "counter_current" and level > 1.05 and draw < 0.3:
+            answers["q_rinse_type"] = "single_overflow"
+        elif answers["q_rinse_type"] == "single_overflow" and level < 1.0 and draw < 0.4:
+            answers["q_rinse_type"] = "counter_current"
+    return out
+
+
 def enterprise_pair(templates: list[dict[str, Any]], index: int, rng: random.Random) -> tuple[dict, dict]:
     """The 2024 and 2026 self-inspections of enterprise ``index`` (draws from ``rng`` in a fixed order)."""
     tpl = templates[(index - 1) % len(templates)]
@@ -240,6 +284,7 @@ def enterprise_pair(templates: list[dict[str, Any]], index: int, rng: random.Ran
     }
     growth = round(rng.uniform(0.97, 1.06), 3)  # output per year from 2024 to 2026
     options = {o for o in OPTIONS if rng.random() < 0.55}
+    tpl = _practices(tpl, level, rng)
     before = _document(tpl, index, BEFORE, factors, set(), 1.0)
     after = _document(tpl, index, AFTER, factors, options, growth)
     return before, after

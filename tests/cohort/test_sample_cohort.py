@@ -60,8 +60,9 @@ def test_sample_cohort_before_after(result: dict[str, Any]) -> None:
     assert (before["period"], after["period"], before["n"], after["n"]) == ("2024", "2026", 23, 23)
     ba = result["before_after"]
     assert len(ba["enterprises"]) == 23 and ba["missing"] == {"only_before": [], "only_after": []}
-    assert before["levels"]["counts"] == {"I": 1, "II": 10, "III": 3, "below_III": 9, "none": 0}
-    assert after["levels"]["counts"] == {"I": 1, "II": 11, "III": 3, "below_III": 8, "none": 0}
+    assert before["levels"]["counts"] == {"I": 1, "II": 8, "III": 2, "below_III": 12, "none": 0}
+    assert after["levels"]["counts"] == {"I": 1, "II": 10, "III": 2, "below_III": 10, "none": 0}
+    assert (ba["cohort"]["levels_improved"], ba["cohort"]["levels_worse"]) == (2, 0)
     rows = {r["key"]: r for r in ba["cohort"]["indicators"]}
     # counter-current rinsing in 2026: the single-sided plants' median fresh water per m² falls by 18 %
     single = rows["fresh_water_per_m2[rigid/single]"]
