@@ -19,7 +19,8 @@ run: setup
 	mkdir -p out
 	$(BIN)/smart-audit plan $(EXAMPLE) --format html -o out/report.html
 	$(BIN)/smart-audit plan $(EXAMPLE) --format json -o out/plan.json
-	@echo "report: out/report.html; full plan with its trace: out/plan.json"
+	$(BIN)/smart-audit cohort examples/cohort/2024 --compare examples/cohort/2026 --format html -q -o out/cohort.html
+	@echo "report: out/report.html; full plan with its trace: out/plan.json; sample cohort 2024/2026: out/cohort.html"
 
 test: setup
 	$(BIN)/pytest -q

@@ -1,7 +1,7 @@
 """``smart-audit cohort``: the overall evaluation of a folder of self-inspections (one period), or of two
 (``--compare`` or ``cohort compare BEFORE AFTER``): text, JSON or the HTML report.
 
-    smart-audit cohort FOLDER [--compare FOLDER2] [--json | --format text|json|html|pdf] [-o OUT]
+    smart-audit cohort FOLDER [--compare FOLDER2] [--json | --format text|json|html|pdf|docx] [-o OUT]
     smart-audit cohort evaluate FOLDER [...]        (the same)
     smart-audit cohort compare BEFORE AFTER [...]   (= cohort BEFORE --compare AFTER)
     smart-audit cohort evaluate --cohort ID [--database-url URL] [...]   (a cohort stored by POST /v1/cohorts)
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,11 @@ def _write(args: argparse.Namespace, fmt: str, result: dict[str, Any]) -> int:
 
     if fmt == "json":
         text = json.dumps(result, ensure_ascii=False, indent=2)
+    elif fmt == "docx":
+        from explanations.cohort_docx import render_cohort_docx
+
+        Path(args.output).write_bytes(render_cohort_docx(result, args.lang))
+        return EXIT_OK
     elif fmt in {"html", "pdf"}:
         from explanations.cohort_report import render_cohort_html, render_cohort_pdf
 
@@ -113,8 +119,8 @@ def _write(args: argparse.Namespace, fmt: str, result: dict[str, Any]) -> int:
 
 def cmd_cohort(args: argparse.Namespace) -> int:
     fmt = "json" if args.json else args.format
-    if fmt == "pdf" and not args.output:
-        print("--format pdf needs -o FILE", file=sys.stderr)
+    if fmt in {"pdf", "docx"} and not args.output:
+        print(f"--format {fmt} needs -o FILE / 需要 -o 文件", file=sys.stderr)
         return EXIT_USAGE
     if args.cohort:
         if [w for w in args.folders if w != "evaluate"]:
@@ -154,15 +160,19 @@ def _from_folders(args: argparse.Namespace, fmt: str) -> int:
 
     current = ""
     try:
-        kb = load_kb(args.kb or default_kb_path())
+        kb_path = args.kb or default_kb_path()
+        kb = load_kb(kb_path)
         raw_inputs = []
         for period, path, ref in inputs:
             current = ref
             raw_inputs.append((period, _read(path), ref))
         name = args.name or " / ".join(periods)
-        result = evaluate_members(kb, raw_inputs, name=name, periods=periods, progress=progress)
+        workers = args.workers or (min(os.cpu_count() or 1, len(raw_inputs) // 50) or 1)
+        result = evaluate_members(
+            kb, raw_inputs, name=name, periods=periods, progress=progress, workers=workers, kb_path=kb_path
+        )
     except SelfInspectionInvalid as exc:
-        print(f"{current}:", file=sys.stderr)
+        print(f"{getattr(exc, 'ref', current)}:", file=sys.stderr)
         for line in exc.lines(args.lang):
             print(f"  - {line}", file=sys.stderr)
         return EXIT_INVALID
@@ -190,7 +200,14 @@ def add_cohort_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--compare", metavar="FOLDER2", help="a second period's folder: before/after")
     p.add_argument("--name", help="the cohort's name (default: the folder names)")
     p.add_argument("--json", action="store_true", help="print the evaluation as JSON")
-    p.add_argument("--format", choices=["text", "json", "html", "pdf"], default="text")
+    p.add_argument("--format", choices=["text", "json", "html", "pdf", "docx"], default="text")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="plan in N processes (default: one per core, one process for fewer than 100 files)",
+    )
     p.set_defaults(func=cmd_cohort)

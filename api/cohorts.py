@@ -3,11 +3,14 @@ self-inspection, build its plan, evaluate the cohort with the knowledge base's c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from engine.cohort import CohortPolicy, Member, evaluate_cohort
-from engine.intake.validate import parse_self_inspection
+from engine.cohort.members import shared, slim_member
+from engine.intake.validate import SelfInspectionInvalid, parse_self_inspection
 from engine.kb.loader import KnowledgeBase
 from engine.plan.build import build_plan
 
@@ -33,20 +36,46 @@ def member_of(kb: KnowledgeBase, period: str, raw: Any, ref: str | None, graph: 
     return Member(str(validated.inspection.enterprise.id), period, raw, plan, ref)
 
 
+def _serial(kb: KnowledgeBase, inputs: Iterable[MemberInput], graph: Any) -> Iterable[Member]:
+    for period, raw, ref in inputs:
+        try:
+            yield slim_member(member_of(kb, period, raw, ref, graph))
+        except SelfInspectionInvalid as exc:
+            exc.ref = ref  # type: ignore[attr-defined]  # which input, for the message
+            raise
+
+
 def evaluate_members(
     kb: KnowledgeBase,
-    inputs: Sequence[MemberInput],
+    inputs: Iterable[MemberInput],
     *,
     name: str,
     periods: Sequence[str] | None = None,
     graph: Any = None,
     progress: Callable[[int, int, str], None] | None = None,
+    total: int | None = None,
+    workers: int = 1,
+    kb_path: str | Path | None = None,
 ) -> dict[str, Any]:
+    """Plan every input (serially, or in ``workers`` processes that load the knowledge base at ``kb_path``) and
+    evaluate the cohort. Only the slim part of each plan is kept (:func:`engine.cohort.members.slim_plan`): the
+    result is the same either way."""
+    if total is None and isinstance(inputs, Sequence):
+        total = len(inputs)
+    if workers > 1:
+        from api.cohort_pool import planned_members
+
+        if kb_path is None:
+            raise ValueError("workers > 1 needs the knowledge base's path (kb_path)")
+        stream: Iterable[Member] = planned_members(inputs, workers=workers, kb_path=kb_path)
+    else:
+        stream = _serial(kb, inputs, graph)
     members = []
-    for i, (period, raw, ref) in enumerate(inputs, start=1):
+    cache: dict[Any, Any] = {}  # one instance of each repeated name and string across the members
+    for i, member in enumerate(stream, start=1):
+        members.append(replace(member, plan=shared(member.plan, cache)))
         if progress:
-            progress(i, len(inputs), str(ref))
-        members.append(member_of(kb, period, raw, ref, graph))
+            progress(i, total or i, str(member.ref))
     return evaluate_cohort(
         members, policy=cohort_policy(kb), name=name, periods=periods, finding_titles=finding_titles(kb)
     )

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from benchmarks import inference, pdf, plan
+from benchmarks import cohort, inference, pdf, plan
 
-raise SystemExit(plan.main([]) or inference.main([]) or pdf.main([]))
+raise SystemExit(plan.main([]) or inference.main([]) or pdf.main([]) or cohort.main([]))

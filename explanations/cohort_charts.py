@@ -14,12 +14,25 @@ from matplotlib.ticker import MaxNLocator
 
 from explanations.charts import LEVEL_COLOURS
 
-__all__ = ["box_plots_svg", "heat_map_svg", "levels_svg", "pareto_svg", "slope_svg"]
+__all__ = [
+    "box_plots_png",
+    "box_plots_svg",
+    "heat_map_png",
+    "heat_map_svg",
+    "levels_png",
+    "levels_svg",
+    "pareto_png",
+    "pareto_svg",
+    "slope_png",
+    "slope_svg",
+]
 
 _ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ"}
 
 
 def _svg(fig: Any) -> str:
+    if fig is None:
+        return ""
     with warnings.catch_warnings():  # long rotated labels: the tight bounding box below keeps them on the page
         warnings.simplefilter("ignore", UserWarning)
         fig.tight_layout()
@@ -30,22 +43,35 @@ def _svg(fig: Any) -> str:
     return svg[svg.index("<svg") :]
 
 
+def _png(fig: Any) -> bytes:
+    """The same figure as PNG for the Word report (Word has no SVG fallback in older versions)."""
+    if fig is None:
+        return b""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
 def _t(text: Any, lang: str) -> str:
     return str(text.get(lang) or text.get("zh")) if isinstance(text, dict) else str(text or "")
 
 
-def levels_svg(counts: dict[str, int], labels: dict[str, str]) -> str:
+def _levels(counts: dict[str, int], labels: dict[str, str]) -> Any:
     keys = [k for k in counts if counts[k]]
     fig, ax = plt.subplots(figsize=(4.2, 1.8))
     ax.bar([labels[k] for k in keys], [counts[k] for k in keys], color=[LEVEL_COLOURS.get(k, "#7f8c8d") for k in keys])
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    return _svg(fig)
+    return fig
 
 
-def box_plots_svg(indicators: list[dict[str, Any]], lang: str) -> str:
+def _box_plots(indicators: list[dict[str, Any]], lang: str) -> Any:
     rows = [i for i in indicators if i.get("distribution") and len(i["values"]) >= 1]
     if not rows:
-        return ""
+        return None
     cols = 3
     fig, axes = plt.subplots(math.ceil(len(rows) / cols), cols, figsize=(7.2, 1.5 * math.ceil(len(rows) / cols)))
     flat = list(getattr(axes, "flat", [axes]))
@@ -64,13 +90,13 @@ def box_plots_svg(indicators: list[dict[str, Any]], lang: str) -> str:
         ax.tick_params(axis="x", labelsize=6)
     for ax in flat[len(rows) :]:
         ax.axis("off")
-    return _svg(fig)
+    return fig
 
 
-def heat_map_svg(period: dict[str, Any], lang: str) -> str:
+def _heat_map(period: dict[str, Any], lang: str) -> Any:
     problems = period["common_problems"]
     if not problems:
-        return ""
+        return None
     ents = period["enterprises"]
     grid = [[1 if e["id"] in p["enterprises"] else 0 for p in problems] for e in ents]
     fig, ax = plt.subplots(figsize=(7.2, 0.9 + 0.28 * len(ents)))
@@ -78,16 +104,16 @@ def heat_map_svg(period: dict[str, Any], lang: str) -> str:
     ax.set_yticks(range(len(ents)), [e["name"][:18] for e in ents], fontsize=6)
     ax.set_xticks(range(len(problems)), [_t(p["title"], lang)[:14] or p["finding"] for p in problems], fontsize=5,
                   rotation=60, ha="right")  # fmt: skip
-    return _svg(fig)
+    return fig
 
 
-def pareto_svg(solutions: list[dict[str, Any]], lang: str) -> str:
+def _pareto(solutions: list[dict[str, Any]], lang: str) -> Any:
     rows = sorted(
         ((s, s["money"].get("central") or 0.0) for s in solutions if (s["money"].get("central") or 0) > 0),
         key=lambda r: -r[1],
     )
     if not rows:
-        return ""
+        return None
     fig, ax = plt.subplots(figsize=(7.2, 2.4))
     money = [m / 1e4 for _, m in rows]
     ax.bar(range(len(rows)), money, color="#2e86c1")
@@ -102,17 +128,17 @@ def pareto_svg(solutions: list[dict[str, Any]], lang: str) -> str:
     ax2.plot(range(len(rows)), cum, color="#ca6f1e", marker="o", markersize=3)
     ax2.set_ylim(0, 105)
     ax2.set_ylabel("%")
-    return _svg(fig)
+    return fig
 
 
-def slope_svg(before_after: dict[str, Any], lang: str, limit: int = 9) -> str:
+def _slope(before_after: dict[str, Any], lang: str, limit: int = 9) -> Any:
     rows = [
         r
         for r in before_after["cohort"]["indicators"]
         if r["median_before"] is not None and r["median_after"] is not None
     ]
     if not rows:
-        return ""
+        return None
     rows = rows[:limit]
     ents = before_after["enterprises"]
     cols = 3
@@ -130,4 +156,44 @@ def slope_svg(before_after: dict[str, Any], lang: str, limit: int = 9) -> str:
         ax.tick_params(axis="y", labelsize=6)
     for ax in flat[len(rows) :]:
         ax.axis("off")
-    return _svg(fig)
+    return fig
+
+
+def levels_svg(counts: dict[str, int], labels: dict[str, str]) -> str:
+    return _svg(_levels(counts, labels))
+
+
+def levels_png(counts: dict[str, int], labels: dict[str, str]) -> bytes:
+    return _png(_levels(counts, labels))
+
+
+def box_plots_svg(indicators: list[dict[str, Any]], lang: str) -> str:
+    return _svg(_box_plots(indicators, lang))
+
+
+def box_plots_png(indicators: list[dict[str, Any]], lang: str) -> bytes:
+    return _png(_box_plots(indicators, lang))
+
+
+def heat_map_svg(period: dict[str, Any], lang: str) -> str:
+    return _svg(_heat_map(period, lang))
+
+
+def heat_map_png(period: dict[str, Any], lang: str) -> bytes:
+    return _png(_heat_map(period, lang))
+
+
+def pareto_svg(solutions: list[dict[str, Any]], lang: str) -> str:
+    return _svg(_pareto(solutions, lang))
+
+
+def pareto_png(solutions: list[dict[str, Any]], lang: str) -> bytes:
+    return _png(_pareto(solutions, lang))
+
+
+def slope_svg(before_after: dict[str, Any], lang: str, limit: int = 9) -> str:
+    return _svg(_slope(before_after, lang, limit))
+
+
+def slope_png(before_after: dict[str, Any], lang: str, limit: int = 9) -> bytes:
+    return _png(_slope(before_after, lang, limit))

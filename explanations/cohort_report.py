@@ -11,9 +11,9 @@ from explanations.cohort_text import LEVEL_NAMES
 from explanations.i18n import RESOURCES
 from explanations.render import _css, environment
 
-__all__ = ["render_cohort_html", "render_cohort_pdf"]
+__all__ = ["STREAM_NAMES", "fmt_number", "render_cohort_html", "render_cohort_pdf"]
 
-_STREAM_NAMES = {
+STREAM_NAMES = {
     "fresh_water_m3": ("新鲜水", "fresh water"),
     "wastewater_m3": ("废水", "wastewater"),
     "electricity_kwh": ("电", "electricity"),
@@ -30,7 +30,7 @@ def _t(text: Any, lang: str) -> str:
     return str(text.get(lang) or text.get("zh")) if isinstance(text, dict) else str(text or "")
 
 
-def _num(x: Any) -> str:
+def fmt_number(x: Any) -> str:
     if x is None:
         return "–"
     x = float(x)
@@ -73,8 +73,8 @@ def render_cohort_html(result: dict[str, Any], lang: str = "zh") -> str:
             slope_chart=Markup(slope_svg(ba, lang)) if ba else "",
             levels=levels,
             t=lambda x: _t(x, lang),
-            num=_num,
-            stream=lambda k: _STREAM_NAMES.get(k, (k, k))[0 if zh else 1],
+            num=fmt_number,
+            stream=lambda k: STREAM_NAMES.get(k, (k, k))[0 if zh else 1],
         )
     )
 

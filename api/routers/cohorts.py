@@ -26,7 +26,9 @@ from api.middleware import RESOURCE_SCOPE_KEY
 from api.schemas.cohorts import CohortCreate, CohortMemberOut, CohortOut, CohortPeriodOut, CohortSummary
 from api.schemas.common import Page, problem_responses
 from engine.cohort import own_position
+from explanations.cohort_docx import render_cohort_docx
 from explanations.cohort_report import render_cohort_html, render_cohort_pdf
+from explanations.docx_report import DOCX_MEDIA_TYPE
 
 __all__ = ["router"]
 
@@ -161,7 +163,10 @@ def evaluate_cohort(cohort_id: str, caller: CohortReaderDep, session: SessionDep
 @router.get(
     "/{cohort_id}/report",
     response_class=Response,
-    responses={**problem_responses(404, 422, 503), 200: {"content": {"text/html": {}, "application/pdf": {}}}},
+    responses={
+        **problem_responses(404, 422, 503),
+        200: {"content": {"text/html": {}, "application/pdf": {}, DOCX_MEDIA_TYPE: {}}},
+    },
 )
 def get_cohort_report(
     cohort_id: str,
@@ -169,14 +174,21 @@ def get_cohort_report(
     session: SessionDep,
     loaded: KbDep,
     lang: Lang = "zh",
-    format: Annotated[Literal["html", "pdf"], Query(description="html (default) or pdf")] = "html",
+    format: Annotated[Literal["html", "pdf", "docx"], Query(description="html (default), pdf or docx")] = "html",
 ) -> Response:
-    """The cohort report (HTML, or PDF with a CJK font): level distribution, indicator box plots with thresholds,
-    the enterprise × common-problem heat map, the Pareto of common solutions, before/after slope charts."""
+    """The cohort report (HTML, PDF with a CJK font, or an editable Word document): level distribution, indicator
+    box plots with thresholds, the enterprise × common-problem heat map, the Pareto of common solutions, before/after
+    slope charts, rewards and subsidies."""
     result = {
         **_evaluation(cohort_id, caller, session, loaded),
         "rewards": cohort_rewards_of(session, caller, cohort_id),
     }
+    if format == "docx":
+        return Response(
+            render_cohort_docx(result, lang),
+            media_type=DOCX_MEDIA_TYPE,
+            headers={"Content-Disposition": f'attachment; filename="cohort-{cohort_id}-{lang}.docx"'},
+        )
     if format == "pdf":
         return Response(
             render_cohort_pdf(result, lang),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Member", "finding_kinds", "indicator_rows", "options_of"]
+__all__ = ["Member", "finding_kinds", "indicator_rows", "options_of", "shared", "slim_member", "slim_plan"]
 
 
 @dataclass(frozen=True)
@@ -66,3 +66,101 @@ def indicator_rows(plan: dict[str, Any]) -> list[dict[str, Any]]:
 
 def options_of(plan: dict[str, Any]) -> list[dict[str, Any]]:
     return list(plan.get("recommendations") or [])
+
+
+# What the overall evaluation reads of a plan (and nothing else): a plan without its trace, projections, gaps and
+# savings models is about a tenth of the size, so that a cohort of thousands fits in memory.
+_CASES = ("low", "central", "high")
+_ROW_KEYS = ("key", "id", "instance", "name", "kind", "unit", "direction", "group", "level", "value")
+_OPTION_KEYS = (
+    "option_id",
+    "measure_code",
+    "name",
+    "category",
+    "cost_class",
+    "quantified",
+    "savings_in_plan",
+    "money",
+    "investment",
+)
+
+
+def _slim_row(row: dict[str, Any]) -> dict[str, Any]:
+    out = {k: row.get(k) for k in _ROW_KEYS}
+    out["thresholds"] = {
+        level: {k: th.get(k) for k in ("value", "comparison", "expr")} if isinstance(th, dict) else th
+        for level, th in (row.get("thresholds") or {}).items()
+    }
+    return out
+
+
+def _amount(amount: Any) -> Any:
+    return {k: amount.get(k) for k in ("unit", *_CASES)} if isinstance(amount, dict) else amount
+
+
+def _slim_option(option: dict[str, Any]) -> dict[str, Any]:
+    out = {k: option.get(k) for k in _OPTION_KEYS}
+    out["money"], out["investment"] = _amount(out["money"]), _amount(out["investment"])
+    if isinstance(out["savings_in_plan"], dict):
+        out["savings_in_plan"] = {k: _amount(v) for k, v in out["savings_in_plan"].items()}
+    return out
+
+
+def shared(node: Any, cache: dict[Any, Any]) -> Any:
+    """``node`` with equal strings and equal flat dicts of strings (names such as ``{zh, en}``) replaced by one
+    instance from ``cache``: the members of a large cohort repeat the same names thousands of times. Only for data
+    that is read, never changed in place."""
+    if isinstance(node, str):
+        return cache.setdefault(node, node)
+    if isinstance(node, dict):
+        if node and all(isinstance(v, str) for v in node.values()):
+            key = ("dict", *sorted(node.items()))
+            return cache.setdefault(key, {k: cache.setdefault(v, v) for k, v in node.items()})
+        return {cache.setdefault(k, k) if isinstance(k, str) else k: shared(v, cache) for k, v in node.items()}
+    if isinstance(node, list):
+        return [shared(v, cache) for v in node]
+    return node
+
+
+def slim_plan(plan: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a plan :mod:`engine.cohort` reads: the level evaluation's level, indices, benchmark and indicator
+    rows, the options' in-plan savings, the totals and the trace's finding nodes (kind, rule, subject, severity).
+    Evaluating a cohort of slim plans gives the same result as of full ones."""
+    ev = plan.get("evaluation") or {}
+    findings = {
+        nid: {
+            "type": "finding",
+            "rule": node.get("rule"),
+            "value": {k: (node.get("value") or {}).get(k) for k in ("finding", "subject", "severity")},
+        }
+        for nid, node in (plan.get("trace") or {}).items()
+        if node.get("type") == "finding"
+    }
+    bench = ev.get("benchmark_set")
+    return {
+        "enterprise": plan.get("enterprise"),
+        "year": plan.get("year"),
+        "evaluation": {
+            "overall_level": ev.get("overall_level"),
+            "indices": ev.get("indices"),
+            "benchmark_set": {"id": bench.get("id")} if isinstance(bench, dict) else bench,
+            "kb_version": ev.get("kb_version"),
+            "kb_hash": ev.get("kb_hash"),
+            "indicators": [_slim_row(r) for r in ev.get("indicators") or []],
+        },
+        "recommendations": [_slim_option(o) for o in plan.get("recommendations") or []],
+        "totals": plan.get("totals"),
+        "trace": findings,
+    }
+
+
+def slim_member(member: Member) -> Member:
+    """The member with a slim plan and, of its self-inspection, only the enterprise."""
+    return Member(
+        member.enterprise_id,
+        member.period,
+        {"enterprise": member.self_inspection.get("enterprise")},
+        slim_plan(member.plan),
+        member.ref,
+        member.extra,
+    )

@@ -5,13 +5,14 @@ Pure: it reads the members' plans (their evaluation, trace and recommendations) 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
 from engine.cohort.members import Member, finding_kinds, indicator_rows
 from engine.cohort.solutions import plan_totals, solutions
-from engine.cohort.stats import QUANTILE_METHOD, percentile_rank, summary
+from engine.cohort.stats import QUANTILE_METHOD, percentile_ranks, summary
 from engine.errors import SmartAuditError
 from engine.kb.cohortpolicy import CohortPolicy
 
@@ -101,6 +102,7 @@ def _indicators(members: Sequence[Member], policy: CohortPolicy) -> list[dict[st
         lagging = sorted(m.enterprise_id for m, r in rated if level_rank(r.get("level")) > lag_rank)
         valued = [(m, r, float(r["value"])) for m, r in pairs if quantitative and r.get("value") is not None]
         values = [v for _, _, v in valued]
+        ranks = percentile_ranks(values, higher_is_better=higher)
         entry: dict[str, Any] = {
             "key": key,
             "id": first.get("id"),
@@ -122,9 +124,9 @@ def _indicators(members: Sequence[Member], policy: CohortPolicy) -> list[dict[st
                     "enterprise_id": m.enterprise_id,
                     "value": round(v, 6),
                     "level": r.get("level"),
-                    "percentile": percentile_rank(v, values, higher_is_better=higher),
+                    "percentile": rank,
                 }
-                for m, r, v in valued
+                for (m, r, v), rank in zip(valued, ranks, strict=True)
             ]
             if quantitative
             else [{"enterprise_id": m.enterprise_id, "value": None, "level": r.get("level")} for m, r in pairs],
@@ -170,13 +172,14 @@ def evaluate_period(
     """The overall evaluation of the members of one period (each enterprise once)."""
     if not members:
         raise CohortError("a cohort period needs at least one enterprise")
-    ids = [m.enterprise_id for m in members]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    seen = Counter(m.enterprise_id for m in members)
+    dupes = sorted(i for i, k in seen.items() if k > 1)
     if dupes:
         raise CohortError(f"enterprise(s) {', '.join(dupes)} appear more than once in period {period}")
     members = sorted(members, key=lambda m: m.enterprise_id)
     n = len(members)
     scores = [_overall_score(m) for m in members]
+    ranks = percentile_ranks(scores, higher_is_better=True)
     levels = {lv: sum(1 for m in members if m.level == lv) for lv in LEVEL_ORDER}
     levels["none"] = n - sum(levels.values())
     indicators = _indicators(members, policy)
@@ -194,9 +197,9 @@ def evaluate_period(
                 "year": m.plan.get("year"),
                 "level": m.level,
                 "indices": m.evaluation.get("indices"),
-                "percentile": percentile_rank(s, scores, higher_is_better=True),  # type: ignore[arg-type]
+                "percentile": rank,
             }
-            for m, s in zip(members, scores, strict=True)
+            for m, rank in zip(members, ranks, strict=True)
         ],
         "levels": {"counts": levels, "shares": {k: _share(v, n) for k, v in levels.items()}},
         "indicators": indicators,

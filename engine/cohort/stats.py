@@ -3,9 +3,11 @@ the default of R, NumPy and spreadsheet QUARTILE.INC) and a mid-rank percentile.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from typing import Any
 
-__all__ = ["QUANTILE_METHOD", "percentile_rank", "quantile", "summary"]
+__all__ = ["QUANTILE_METHOD", "percentile_rank", "percentile_ranks", "quantile", "summary"]
 
 QUANTILE_METHOD = "linear interpolation between order statistics (Hyndman-Fan type 7, = QUARTILE.INC)"
 
@@ -48,3 +50,19 @@ def percentile_rank(value: float, values: Sequence[float], *, higher_is_better: 
     better = sum(1 for v in others if (value > v if higher_is_better else value < v))
     ties = sum(1 for v in others if v == value)
     return round(100 * (better + 0.5 * ties) / len(others), 1)
+
+
+def percentile_ranks(values: Sequence[Any], *, higher_is_better: bool) -> list[float | None]:
+    """:func:`percentile_rank` of every value against the others, in O(n log n) (sorted once, bisected) rather than
+    O(n²): the same numbers, for cohorts of thousands. Values may be any mutually comparable items (tuples too)."""
+    n = len(values)
+    if n < 2:
+        return [None] * n
+    xs = sorted(values)
+    out: list[float | None] = []
+    for value in values:
+        lo, hi = bisect_left(xs, value), bisect_right(xs, value)
+        better = lo if higher_is_better else n - hi
+        ties = hi - lo - 1  # the others equal to it
+        out.append(round(100 * (better + 0.5 * ties) / (n - 1), 1))
+    return out

@@ -235,6 +235,34 @@ def test_report_html_and_pdf(client: TestClient, cw: CohortWorld) -> None:
     assert pdf.content.startswith(b"%PDF")
 
 
+def test_report_docx_tables_equal_the_evaluation(client: TestClient, cw: CohortWorld) -> None:
+    import io
+
+    from docx import Document
+
+    from explanations.cohort_text import LEVEL_NAMES
+    from explanations.figures import num as fmt_number
+
+    cid = cw.cohort["id"]
+    evaluation = client.get(f"/v1/cohorts/{cid}/evaluation", headers=cw.bureau.headers).json()
+    response = client.get(f"/v1/cohorts/{cid}/report", params={"format": "docx"}, headers=cw.bureau.headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument")
+    doc = Document(io.BytesIO(response.content))
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
+    levels = [t for t in tables if t[0] == ["等级", "企业数", "占比（%）"]]
+    for table, period in zip(levels, evaluation["periods"], strict=True):
+        assert {r[0]: int(r[1]) for r in table[1:]} == {
+            LEVEL_NAMES["zh"][k]: v for k, v in period["levels"]["counts"].items()
+        }
+    assert len(levels) == 2
+    solutions = [t for t in tables if t[0][0] == "方案" and len(t[0]) == 5]
+    for table, period in zip(solutions, evaluation["periods"], strict=True):
+        assert [r[4] for r in table[1:]] == [fmt_number(cs["money"]["central"]) for cs in period["common_solutions"]]
+    text = "\n".join(p.text for p in doc.paragraphs) + "".join(c for t in tables for r in t for c in r)
+    assert cw.body["name"] in text and cw.ent_c not in text  # names, not ids
+
+
 def _refused(client: TestClient, caller: Caller, body: dict[str, Any], status: int = 422) -> dict[str, Any]:
     before = _counts(client)
     problem = assert_problem(client.post("/v1/cohorts", json=body, headers=caller.headers), status)

@@ -202,3 +202,18 @@ def test_enterprise_sees_only_itself(period: dict[str, Any]) -> None:
         "rinse_single_stage": True,
         "drain_time_short": False,
     }
+
+
+@pytest.mark.parametrize("higher", [True, False])
+def test_percentile_ranks_equal_the_one_at_a_time_rank(higher: bool) -> None:
+    from engine.cohort.stats import percentile_rank, percentile_ranks
+
+    values = [3.0, 1.5, 3.0, 7.25, 0.0, 3.0, 1.5, 9.0, 7.25, 2.0, 3.0]
+    assert percentile_ranks(values, higher_is_better=higher) == [
+        percentile_rank(v, values, higher_is_better=higher) for v in values
+    ]
+    # ties count half: three others at 3.0 of ten; better than 1.5, 1.5, 0.0, 2.0 (higher) or 7.25, 9.0, 7.25
+    assert percentile_ranks(values, higher_is_better=higher)[0] == (55.0 if higher else 45.0)
+    scores = [(0, 1.0), (-1, 9.0), (0, 1.0), (0, 2.5)]
+    assert percentile_ranks(scores, higher_is_better=True) == [50.0, 0.0, 50.0, 100.0]
+    assert percentile_ranks([4.0], higher_is_better=higher) == [None]
