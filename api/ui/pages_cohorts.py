@@ -23,7 +23,7 @@ from api.ui.common import need_role
 from api.ui.session import UiSession, UiSessionDep
 from api.ui.templating import page
 from explanations.cohort_charts import box_plots_svg, heat_map_svg, levels_svg, pareto_svg, slope_svg
-from explanations.cohort_report import _STREAM_NAMES, _num, render_cohort_html
+from explanations.cohort_report import STREAM_NAMES, fmt_number, render_cohort_html
 from explanations.cohort_text import LEVEL_NAMES
 
 __all__ = ["router"]
@@ -33,7 +33,8 @@ VIEWERS = (*COHORT_READERS, Role.enterprise)
 
 
 def _stream(key: str, lang: str) -> str:
-    return _STREAM_NAMES.get(key, (key, key))[0 if lang == "zh" else 1]
+    names: tuple[str, str] = STREAM_NAMES.get(key, (key, key))
+    return names[0 if lang == "zh" else 1]
 
 
 def _period_view(p: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -79,7 +80,7 @@ def show(request: Request, cohort_id: str, ui: UiSessionDep) -> Response:
             ui,
             result=result,
             levels=LEVEL_NAMES[lang],
-            num=_num,
+            num=fmt_number,
         )
     ba = result.get("before_after")
     with request.app.state.sessions() as session:
@@ -96,7 +97,7 @@ def show(request: Request, cohort_id: str, ui: UiSessionDep) -> Response:
         ba=ba,
         slope_chart=Markup(slope_svg(ba, lang)) if ba else "",
         levels=LEVEL_NAMES[lang],
-        num=_num,
+        num=fmt_number,
         stream=lambda k: _stream(k, lang),
     )
 
