@@ -5,7 +5,8 @@ These are limits of the arithmetic, not facts about factories: the evaluation ro
 context (28 significant digits) and durable_rules reads numbers below 1e16 only (its JSON reader refuses exponent
 notation). A quantity's value in its canonical unit must be 0 or between :data:`MIN_MAGNITUDE` and
 :data:`MAX_MAGNITUDE`, so that a ratio of two of them (an intensity, a rate, also per kg) stays below 1e15;
-concentrations stay at most :data:`MAX_CONCENTRATION` mg/L (one kilogram per litre) and areas 0 or at least
+concentrations stay at most :data:`MAX_CONCENTRATION` mg/L (one kilogram per litre) and 0 or at least
+:data:`MIN_CONCENTRATION` mg/L (trace metals are monitored in µg/L), and areas 0 or at least
 :data:`MIN_AREA` m², so that a load per area (concentration times volume over output) does too. Every other
 number (answers, prices, counts) keeps within the same range. These are explicit, adjustable parameters of the
 service; no real plant comes near them. tests/api/test_robustness.py plans every example with each number at its
@@ -22,11 +23,12 @@ from pydantic import BaseModel
 
 from engine.intake.issues import InputIssue
 
-__all__ = ["MAX_CONCENTRATION", "MAX_MAGNITUDE", "MIN_MAGNITUDE", "bound_issues", "number_issue"]
+__all__ = ["MAX_CONCENTRATION", "MAX_MAGNITUDE", "MIN_CONCENTRATION", "MIN_MAGNITUDE", "bound_issues", "number_issue"]
 
 MAX_MAGNITUDE = Decimal("1e9")
 MIN_MAGNITUDE = Decimal("1e-3")
 MAX_CONCENTRATION = Decimal("1e6")  # mg/L
+MIN_CONCENTRATION = Decimal("1e-6")  # mg/L: trace metals are reported in µg/L and below
 MIN_AREA = Decimal(1)  # m2: output per area is the denominator of most intensities
 
 
@@ -47,7 +49,7 @@ def number_issue(
             f"the number {value} is too large: at most {top:,.0f}{unit} in magnitude is accepted",
             f"数字 {value} 过大：绝对值至多 {top:,.0f}{unit}",
         )
-    bottom = MIN_AREA if kind == "area" else MIN_MAGNITUDE
+    bottom = MIN_AREA if kind == "area" else MIN_CONCENTRATION if kind == "concentration" else MIN_MAGNITUDE
     if size and size < bottom:
         unit = " m2" if kind == "area" else ""
         return InputIssue(

@@ -22,7 +22,7 @@ from api.guard import RequestGuard
 from api.orm import AuditEntry, SelfInspectionRecord
 from api.problems import ProblemError
 from api.reports import ReportPool
-from engine.intake.bounds import MAX_CONCENTRATION, MAX_MAGNITUDE, MIN_AREA, MIN_MAGNITUDE
+from engine.intake.bounds import MAX_CONCENTRATION, MAX_MAGNITUDE, MIN_AREA, MIN_CONCENTRATION, MIN_MAGNITUDE
 from engine.intake.rawinput import loads_json, read_input
 from engine.intake.units import UNITS
 from engine.intake.validate import parse_self_inspection
@@ -129,7 +129,7 @@ def _extreme(quantity: dict[str, Any], path: tuple[Any, ...], which: str) -> flo
     if which == "max":
         top = MAX_CONCENTRATION if kind == "concentration" else MAX_MAGNITUDE
         return float((top / factor).quantize(Decimal(1)))
-    bottom = MIN_AREA if kind == "area" else MIN_MAGNITUDE
+    bottom = MIN_AREA if kind == "area" else MIN_CONCENTRATION if kind == "concentration" else MIN_MAGNITUDE
     return float(bottom / factor) * 1.0001
 
 
