@@ -25,7 +25,7 @@ from engine.intake.issues import InputIssue
 
 __all__ = ["MAX_CONCENTRATION", "MAX_MAGNITUDE", "MIN_CONCENTRATION", "MIN_MAGNITUDE", "bound_issues", "number_issue"]
 
-MAX_MAGNITUDE = Decimal("1e9")
+MAX_MAGNITUDE = Decimal("1e11")  # a unit slip (MWh for kWh) stays inside, so the intake can warn of it
 MIN_MAGNITUDE = Decimal("1e-3")
 MAX_CONCENTRATION = Decimal("1e6")  # mg/L
 MIN_CONCENTRATION = Decimal("1e-6")  # mg/L: trace metals are reported in µg/L and below

@@ -20,7 +20,9 @@ from typing import Any
 import pytest
 import uvicorn
 
+from api import migrate
 from api.app import create_app
+from api.db import make_engine
 from api.keys import create_key
 from api.settings import Settings
 
@@ -50,9 +52,19 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     db = tmp_path_factory.mktemp("ui-db") / "ui.sqlite3"
-    app = create_app(
-        Settings(database_url=f"sqlite:///{db}", kb_load_in_background=False, sighup_reload=False, ui_secret="test")
+    settings = Settings(
+        database_url=f"sqlite:///{db}",
+        kb_load_in_background=False,
+        sighup_reload=False,
+        ui_secret="test",
+        migrate_on_startup=True,  # explicit: a variable another test exported must not turn it off
     )
+    engine = make_engine(settings.database_url)
+    try:
+        migrate.upgrade(engine)  # before the server starts, so the keys below find their table
+    finally:
+        engine.dispose()
+    app = create_app(settings)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
