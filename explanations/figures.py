@@ -61,9 +61,13 @@ def investment_text(inv: dict[str, Any] | None, lang: str) -> str:
         return f"{num(inv['central'])} CNY（企业报价）" if zh else f"{num(inv['central'])} CNY (the enterprise's quote)"
     scaled = inv.get("scaling")
     basis = (
-        (f"按规模换算，参考：{inv.get('basis')}" if zh else f"scaled to capacity from: {inv.get('basis')}")
+        (
+            f"按规模换算，参考：{inv.get('basis_zh') or inv.get('basis')}"
+            if zh
+            else f"scaled to capacity from: {inv.get('basis')}"
+        )
         if scaled
-        else str(inv.get("basis", ""))
+        else str((inv.get("basis_zh") if zh else None) or inv.get("basis", ""))
     )
     return f"{num(inv.get('low'))}–{num(inv.get('high'))} CNY ({basis})"
 

@@ -31,7 +31,14 @@ def _savings(rec: dict[str, Any], lang: str) -> str:
 
 
 _ACTIONS = {
-    "zh": {"excluded": "排除", "narrowed": "缩小范围", "added": "增加", "not_added": "未增加", "check": "需核实"},
+    "zh": {
+        "excluded": "排除",
+        "narrowed": "缩小范围",
+        "added": "增加",
+        "not_added": "未增加",
+        "check": "需核实",
+        "dropped": "删除",
+    },
     "en": {},
 }
 

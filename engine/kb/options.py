@@ -214,6 +214,7 @@ class Investment(Strict):
     high: float = Field(ge=0)
     unit: Literal["CNY"] = "CNY"
     basis: str = Field(min_length=3, description="what the range covers, e.g. 'per line', 'plant of 1 million m²/a'")
+    basis_zh: str | None = Field(default=None, description="the same in Chinese, shown in zh output")
     source: str
     grade: Grade
     claim: bool = False

@@ -149,6 +149,12 @@ def _drop_nothing_to_save(recs: dict[str, Rec]) -> list[dict[str, Any]]:
                     "action": "dropped",
                     "reason": "nothing to save: the plant's own quantities leave this option nothing to act on "
                     "(already done on every line concerned, or no such stream reported)",
+                    "text": {
+                        "zh": "无可节约：企业自身数据中没有该方案可作用的对象"
+                        "（相关生产线均已如此，或未报告此类废物流）",
+                        "en": "nothing to save: the plant's own quantities leave this option nothing to act on "
+                        "(already done on every line concerned, or no such stream reported)",
+                    },
                 }
             )
             del recs[oid]

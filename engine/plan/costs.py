@@ -88,6 +88,7 @@ def investment(si: SelfInspection, pools: Pools, option: Option, steps: list[str
         "status": "range",
         "unit": "CNY",
         "basis": inv.basis,
+        "basis_zh": inv.basis_zh or inv.basis,
         "source": inv.source,
         "grade": inv.grade.value,
         "claim": inv.claim,
@@ -105,7 +106,7 @@ def investment(si: SelfInspection, pools: Pools, option: Option, steps: list[str
                 "unit": "CNY",
                 "note": {
                     "zh": f"投资无法按规模换算（缺少 {sc.driver}）："
-                    f"参考值 {inv.low:.0f}–{inv.high:.0f} 元对应 {inv.basis}",
+                    f"参考值 {inv.low:.0f}–{inv.high:.0f} 元对应 {inv.basis_zh or inv.basis}",
                     "en": f"investment cannot be scaled ({sc.driver} unknown): the reference {inv.low:.0f}-"
                     f"{inv.high:.0f} CNY is for {inv.basis}",
                 },
