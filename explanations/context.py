@@ -188,7 +188,7 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
             steps_with_findings.add(value["subject_step"])
         params = [
             ParameterView(
-                parameter_label(kb, p["name"], lang),
+                p["name_zh"] if lang == "zh" and p.get("name_zh") else parameter_label(kb, p["name"], lang),
                 f"{_fmt(p.get('value'))} {p.get('unit') or ''}".strip(),
                 p.get("source") or "",
                 p.get("grade") or "",
@@ -319,7 +319,7 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
                     node.get("premises", []),
                     [
                         ParameterView(
-                            p["name"],
+                            p["name_zh"] if lang == "zh" and p.get("name_zh") else p["name"],
                             _fmt(p.get("value")),
                             p.get("source") or "",
                             p.get("grade") or "",

@@ -92,6 +92,7 @@ def _one(
     parameters: list[dict[str, Any]] = [
         {
             "name": f"{std.name.en}: where {pol.name.en} is monitored",
+            "name_zh": f"{std.name.zh}：{pol.name.zh}的监测位置",
             "value": pol.applies_at,
             "unit": None,
             "source": pol.source,
@@ -121,6 +122,7 @@ def _one(
         parameters.append(
             {
                 "name": f"{table.name.en}: {pol.name.en}",
+                "name_zh": f"{table.name.zh}：{pol.name.zh}",
                 "value": float(limit.value),
                 "unit": "mg/L",
                 "source": limit.source,
