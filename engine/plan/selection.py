@@ -243,14 +243,7 @@ class PlanOptions:
     def money(self, ids: Iterable[str]) -> list[float] | None:
         """(low, central, high) net money saved per year (CNY/a), as the plan's totals count it: each option's
         valuation times the share of its own saving it keeps in the selection; None when nothing is priced."""
-        key = self.ordered(ids)
-        chosen = [self.by_id(i) for i in key]
-        money = combined_money(
-            [
-                (opt.row.get("money"), opt.savings.amounts if opt.savings else None, in_plan)
-                for opt, in_plan in zip(chosen, self.combined(key).in_plan, strict=True)
-            ]
-        )
+        money = self.money_row(ids)
         return [float(money[k]) for k in ("low", "central", "high")] if money else None
 
     def money_row(self, ids: Iterable[str]) -> dict[str, Any] | None:
