@@ -436,9 +436,10 @@ def evaluate(
         for member in group.members:
             instances.extend(_instances_for_member(kb, si, the_year, bset, group, member, facts))
     y_worst, points = indices(bset, instances, "worst")
-    y_best, _ = indices(bset, instances, "best")
+    undecided = any(i.level == INSUFFICIENT for i in instances)  # else the best case is the worst case
+    y_best = indices(bset, instances, "best")[0] if undecided else y_worst
     overall, rating_detail = rating(bset, instances, y_worst, "worst")
-    best, _ = rating(bset, instances, y_best, "best")
+    best = rating(bset, instances, y_best, "best")[0] if undecided else overall
     block = blocking(bset, instances, overall, y_worst, points, rating_detail)
     for inst in instances:
         inst.points = points.get(inst.key, {})

@@ -20,7 +20,7 @@ from typing import Any
 
 from engine.evaluate.instances import effective_thresholds
 from engine.evaluate.rating import indices, rating
-from engine.evaluate.result import NOT_APPLICABLE, InstanceResult, fraction_json
+from engine.evaluate.result import INSUFFICIENT, NOT_APPLICABLE, InstanceResult, fraction_json
 from engine.kb import models as m
 
 __all__ = ["RULE", "contested_rows", "level_firmness", "mark_not_rated"]
@@ -103,11 +103,13 @@ def level_firmness(
     keys = {i.key for i in contested}
     levels = bset.levels
 
+    undecided = any(i.level == INSUFFICIENT for i in instances)  # else the best case is the worst case
+
     def rated(excluded: set[str]) -> tuple[tuple[str, str], dict[str, Fraction]]:
         y_w, _ = indices(bset, instances, "worst", excluded)
-        y_b, _ = indices(bset, instances, "best", excluded)
+        y_b = indices(bset, instances, "best", excluded)[0] if undecided else y_w
         worst, _ = rating(bset, instances, y_w, "worst", excluded)
-        best, _ = rating(bset, instances, y_b, "best", excluded)
+        best, _ = rating(bset, instances, y_b, "best", excluded) if undecided else (worst, None)
         return (worst, best), y_w
 
     without, y_without = rated(keys) if keys else (with_contested, {})

@@ -30,35 +30,41 @@ def _case_level(inst: InstanceResult, case: str) -> str:
 def indices(
     bset: m.BenchmarkSet, instances: list[InstanceResult], case: str, excluded: Collection[str] = ()
 ) -> tuple[dict[str, Fraction], dict[str, dict[str, Fraction]]]:
-    """Y per level and each instance's points; ``case`` worst or best for undecided memberships."""
+    """Y per level and each instance's points; ``case`` worst or best for undecided memberships.
+
+    A level's Y is Σ over groups of the group's share × the weights of its instances that reach the level
+    (the same sum as Σ of the instances' points, with far fewer exact operations)."""
     levels = bset.levels
+    rank = {lv: i for i, lv in enumerate(levels)}
     groups = {g.id: g for g in bset.groups}
     applicable = [i for i in instances if _counts(i, excluded)]
     group_weight: dict[str, Fraction] = {}
     member_total: dict[str, Fraction] = {}
     for inst in applicable:
-        g = groups[inst.group]
-        group_weight[inst.group] = Fraction(g.weight.value) if g.weight is not None else Fraction(1)
+        if inst.group not in group_weight:
+            g = groups[inst.group]
+            group_weight[inst.group] = Fraction(g.weight.value) if g.weight is not None else Fraction(1)
         member_total[inst.group] = member_total.get(inst.group, Fraction(0)) + inst.weight
     gsum = sum(group_weight.values(), Fraction(0))
-    y = {lv: Fraction(0) for lv in levels}
+    reached_weight: dict[str, dict[str, Fraction]] = {lv: {} for lv in levels}  # level -> group -> Σ weight
     points: dict[str, dict[str, Fraction]] = {}
+    share: dict[str, Fraction] = {}
     for inst in applicable:
-        if not member_total[inst.group] or not gsum:
+        total = member_total[inst.group]
+        if not total or not gsum:
             continue
-        w = group_weight[inst.group] / gsum * inst.weight / member_total[inst.group]
-        points[inst.key] = {}
+        if inst.group not in share:
+            share[inst.group] = group_weight[inst.group] / gsum * 100 / total
+        points[inst.key] = dict.fromkeys(levels, share[inst.group] * inst.weight)
+        bound = _case_level(inst, case) if inst.level == INSUFFICIENT else None
         for lv in levels:
             reached = inst.reached.get(lv)
             if reached is None:
-                if inst.level == INSUFFICIENT:
-                    bound = _case_level(inst, case)
-                    reached = bound in levels and levels.index(bound) <= levels.index(lv)
-                else:
-                    reached = False
-            pts = w * 100 if reached else Fraction(0)
-            y[lv] += pts
-            points[inst.key][lv] = w * 100
+                reached = bound is not None and bound in rank and rank[bound] <= rank[lv]
+            if reached:
+                by_group = reached_weight[lv]
+                by_group[inst.group] = by_group[inst.group] + inst.weight if inst.group in by_group else inst.weight
+    y = {lv: sum((share[g] * w for g, w in reached_weight[lv].items()), Fraction(0)) for lv in levels}
     return y, points
 
 

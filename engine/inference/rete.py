@@ -81,25 +81,28 @@ def _host() -> _Host:
     return _HOST
 
 
-def _make_action(rule_id: str) -> Callable[[Any], None]:
-    def action(c: Any) -> None:
-        session = _SESSIONS.get(str(c.s["sid"]))
-        if session is None:  # pragma: no cover - a session's actions only run inside run_durable
-            return
+def _make_action(rule_id: str) -> Callable[[_Session, dict[str, Any]], None]:
+    def action(session: _Session, matched: dict[str, Any]) -> None:
         try:
             compiled = session.program.rules[rule_id]
-            matched = c._m  # the facts of this firing by binding key (Closure attributes would shadow names)
-            keys = binding_keys(compiled.rule)
+            keys = binding_keys(compiled.rule)  # matched: the facts of this firing by binding key
             bound = {p.as_: dict(matched[keys[p.as_]]) for p in compiled.rule.when}
             for fact in bound.values():
                 fact.pop("sid", None)
             conclusion = conclude(compiled.rule, bound)
             session.firings.append(Firing(rule_id, tuple(bound[p.as_]["id"] for p in compiled.rule.when), conclusion))
             session.produced.append(conclusion)
-        except Exception as exc:  # recorded and re-raised after the call: durable_rules would swallow it
+        except Exception as exc:  # recorded and raised after the call, as a failed session
             session.errors.append(f"rule {rule_id}: {type(exc).__name__}: {exc}")
 
     return action
+
+
+_ACTIONS: dict[str, Callable[[_Session, dict[str, Any]], None]] = {}
+
+
+def _never(c: Any) -> None:  # pragma: no cover - actions run through _run_actions, never through the host
+    raise InferenceEngineError("durable_rules ran an action through its own loop")
 
 
 def _register(program: Program) -> None:
@@ -107,7 +110,8 @@ def _register(program: Program) -> None:
         return
     host = _host()
     for rid in program.rules:
-        host.actions[f"rule:{rid}"] = _make_action(rid)
+        _ACTIONS[rid] = _make_action(rid)  # the engine names a ready action by its rule
+        host.actions[f"rule:{rid}"] = _never  # durable_rules resolves every action name when a ruleset loads
     for chunk in program.chunks:
         # durable_rules mutates the definitions it is given (it pops 'run'): hand it a copy
         host.set_rulesets(copy.deepcopy(chunk.definition))
@@ -140,23 +144,34 @@ def _call(method: Callable[..., Any], *args: Any) -> Any:
 _HANDLED = (0, 1)  # RULES_OK, ERR_EVENT_NOT_HANDLED (a fact no rule of the ruleset matches: not stored)
 
 
-def _assert_batch(host: _Host, ruleset: str, facts: list[dict[str, Any]]) -> Any:
-    """Assert a batch and run its actions, as ``Host.assert_facts`` does, except that a fact matching no rule
-    of the ruleset is not an error: the C engine handles every fact of the batch and reports code 1 when some
-    matched nothing (events.c handleMessages); the wrapper would raise before running the other facts' actions."""
+def _assert(host: _Host, ruleset: str, session: _Session, payload: Any, batch: bool) -> None:
+    """Assert one fact or a batch, then run the actions it made ready, in the engine's order.
+
+    As ``Host.assert_fact(s)`` does, less two costs that bought nothing here: a fact matching no rule of the
+    ruleset is not an error (the C engine handles every fact of a batch and reports code 1 when some matched
+    nothing, events.c handleMessages; the wrapper would raise before running the actions), and the session
+    state, which no action changes, is not serialised back after every action (``update_state``).
+    """
     rules = host.get_ruleset(ruleset)
-    code, state_offset = durable_rules_engine.assert_facts(rules._handle, json.dumps(facts, ensure_ascii=False))
+    handle = rules._handle
+    text = json.dumps(payload, ensure_ascii=False)
+    call = durable_rules_engine.assert_facts if batch else durable_rules_engine.assert_fact
+    code, state_offset = call(handle, text)
     if code not in _HANDLED:  # 2 observed, 3 deferred: never with facts of distinct ids and no queue
-        raise InferenceEngineError(f"durable_rules: assert_facts returned code {code}")
-    outcome: dict[str, Any] = {}
-
-    def complete(error: Any, state: Any) -> None:
-        outcome["error"], outcome["state"] = error, state
-
-    rules.do_actions(state_offset, complete)
-    if outcome.get("error"):
-        raise outcome["error"]
-    return outcome.get("state")
+        raise InferenceEngineError(f"durable_rules: assert returned code {code}")
+    result = durable_rules_engine.start_action_for_state(handle, state_offset)
+    if not result:
+        return
+    message = json.loads(result[1])
+    while message:
+        action_name, matched = next(iter(message.items()))
+        try:
+            _ACTIONS[action_name](session, matched)
+        except BaseException:
+            durable_rules_engine.abandon_action(handle, state_offset)
+            raise
+        following = durable_rules_engine.complete_and_start_action(handle, state_offset)
+        message = json.loads(following) if following else None
 
 
 def _check(state: Any, session: _Session) -> None:
@@ -184,7 +199,8 @@ def run_durable(program: Program, base: list[dict[str, Any]]) -> tuple[list[dict
         for k in range(len(program.strata)):
             produced: list[dict[str, Any]] = []
             for chunk in (c for c in program.chunks if c.stratum == k):
-                session = _session(program, chunk.name, facts, known)
+                sent = [f for f in facts if chunk.admits(f)]
+                session = _session(program, chunk.name, sent, known)
                 produced.extend(session.produced)
                 firings.extend(session.firings)
             new = merge_conclusions(produced, known)
@@ -202,8 +218,10 @@ def _session(program: Program, ruleset: str, facts: list[dict[str, Any]], known:
     failed = False
     try:
         if facts:
-            _check(_call(_assert_batch, host, ruleset, [{**f, "sid": sid} for f in facts]), session)
-        _check(_call(host.assert_fact, ruleset, {"type": GATE, "id": GATE, "sid": sid}), session)
+            _call(_assert, host, ruleset, session, [{**f, "sid": sid} for f in facts], True)
+            _check(None, session)
+        _call(_assert, host, ruleset, session, {"type": GATE, "id": GATE, "sid": sid}, False)
+        _check(None, session)
         return session
     except InferenceEngineError:
         failed = True
