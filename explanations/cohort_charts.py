@@ -12,7 +12,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 from matplotlib.ticker import MaxNLocator
 
-from explanations.charts import LEVEL_COLOURS
+from explanations.charts import LEVEL_COLOURS, level_marks, wrap_to
 
 __all__ = [
     "box_plots_png",
@@ -79,13 +79,19 @@ def _box_plots(indicators: list[dict[str, Any]], lang: str) -> Any:
         values = [v["value"] for v in ind["values"]]
         ax.boxplot(values, orientation="horizontal", widths=0.5)
         ax.plot(values, [1] * len(values), "o", color="#2e86c1", markersize=3)
-        for level, th in sorted(ind["thresholds"].items()):
-            ax.axvline(th["min"], color=LEVEL_COLOURS.get(level, "#555"), linestyle="--", linewidth=1)
-            ax.annotate(_ROMAN.get(level, level) if lang == "zh" else level, (th["min"], 1.4), fontsize=6,
-                        color=LEVEL_COLOURS.get(level, "#555"))  # fmt: skip
+        marks = [
+            (_ROMAN.get(level, level) if lang == "zh" else level, th["min"], LEVEL_COLOURS.get(level, "#555"))
+            for level, th in sorted(ind["thresholds"].items())
+        ]
+        low, high = ax.get_ylim()
+        stacked = level_marks(ax, marks, 1.4, 6)
+        ax.set_ylim(low, high + 0.2 * (stacked - 1))
         board = ind.get("board")
         board = "产量加权" if board == "mix" and lang == "zh" else ("output-weighted" if board == "mix" else board)
-        ax.set_title(f"{_t(ind['name'], lang)} {board or ''} ({ind['unit']})", fontsize=6, loc="left")
+        # wrapped to the panel's width before tight_layout() widens it: a long name never runs into its neighbour
+        width = ax.get_position().width * fig.get_figwidth() * 72
+        title = " ".join(x for x in (_t(ind["name"], lang), board, f"({ind['unit']})") if x)
+        ax.set_title(wrap_to(title, width, 6), fontsize=6, loc="left")
         ax.set_yticks([])
         ax.tick_params(axis="x", labelsize=6)
     for ax in flat[len(rows) :]:

@@ -14,6 +14,7 @@ from explanations.charts import before_after_svg
 from explanations.figures import investment_text, money_text, num, payback_text, savings_text, totals_lines
 from explanations.graph_svg import render_process_svg
 from explanations.i18n import (
+    EFFLUENT_LABELS,
     LABELS,
     firmness_text,
     indicator_level_label,
@@ -61,6 +62,20 @@ _DRILLDOWN_TYPES = ("finding", "recommendation", "constraint", "enterprise", "st
 
 def _provisional(grade: str | None) -> bool:
     return grade is not None and grade in Grade.__members__ and Grade(grade).provisional
+
+
+def _parameter_view(p: dict[str, Any], name: str, lang: str, *, unit: bool) -> ParameterView:
+    """A parameter the trace records as applied; a code for a value (an effluent standard's monitoring position,
+    e.g. ``discharge``) is shown by its name, as every other rendering of the position."""
+    value = p.get("value")
+    shown = EFFLUENT_LABELS[lang][value] if isinstance(value, str) and value in EFFLUENT_LABELS[lang] else _fmt(value)
+    return ParameterView(
+        name,
+        f"{shown} {p.get('unit') or ''}".strip() if unit else shown,
+        p.get("source") or "",
+        p.get("grade") or "",
+        _provisional(p.get("grade")),
+    )
 
 
 def _why_not_line(kb: KnowledgeBase, rid: str, info: dict[str, Any], lang: str) -> str:
@@ -187,12 +202,11 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
         if value.get("subject_step"):
             steps_with_findings.add(value["subject_step"])
         params = [
-            ParameterView(
+            _parameter_view(
+                p,
                 p["name_zh"] if lang == "zh" and p.get("name_zh") else parameter_label(kb, p["name"], lang),
-                f"{_fmt(p.get('value'))} {p.get('unit') or ''}".strip(),
-                p.get("source") or "",
-                p.get("grade") or "",
-                _provisional(p.get("grade")),
+                lang,
+                unit=True,
             )
             for p in node.get("parameters", [])
         ]
@@ -318,12 +332,8 @@ def build_context(kb: KnowledgeBase, plan: dict[str, Any], lang: str, generated_
                     values[:40],
                     node.get("premises", []),
                     [
-                        ParameterView(
-                            p["name_zh"] if lang == "zh" and p.get("name_zh") else p["name"],
-                            _fmt(p.get("value")),
-                            p.get("source") or "",
-                            p.get("grade") or "",
-                            _provisional(p.get("grade")),
+                        _parameter_view(
+                            p, p["name_zh"] if lang == "zh" and p.get("name_zh") else p["name"], lang, unit=False
                         )
                         for p in node.get("parameters", [])
                     ],

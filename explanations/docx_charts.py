@@ -14,7 +14,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 
-from explanations.charts import LEVEL_COLOURS
+from explanations.charts import LEVEL_COLOURS, wrap_to
 
 __all__ = ["before_after_png", "money_png"]
 
@@ -62,7 +62,9 @@ def before_after_png(rows: list[dict[str, Any]], lang: str = "zh") -> bytes:
                 )
             ax.set_xlim(0, top * 1.2)
             ax.set_ylim(-0.6, 1.55 + 0.32 * len(present))
-            ax.set_title(f"{row['name']} ({row['unit']})", fontsize=7.5, loc="left")
+            # wrapped to the panel's width before tight_layout() widens it: a long name never runs into its neighbour
+            width = ax.get_position().width * fig.get_figwidth() * 72
+            ax.set_title(wrap_to(f"{row['name']} ({row['unit']})", width, 7.5), fontsize=7.5, loc="left")
             ax.tick_params(axis="x", labelsize=6.5)
         for ax in list(axes.flat)[len(rows) :]:
             ax.axis("off")

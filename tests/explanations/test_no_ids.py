@@ -18,6 +18,8 @@ import pytest
 from engine.intake.validate import parse_self_inspection
 from engine.kb.loader import DEFAULT_KB_PATH, KnowledgeBase, load_kb
 from engine.plan.build import build_plan
+from explanations.context import build_context
+from explanations.i18n import EFFLUENT_LABELS
 from explanations.names import MACHINE_ID
 from explanations.plan_text import render_plan_text
 from explanations.render import render_narrative, render_report_html
@@ -106,3 +108,33 @@ def test_sources_cite_documents_not_internal_notes() -> None:
     # the documents are there: the evaluation index system with its issuer, and the grade column
     assert 'id="src-PEER_REPO_RU"' in appendix
     assert appendix.count("<tr id=") >= 20
+
+
+# Codes that are values, not names: an effluent standard's monitoring position (``discharge``, ``permit``, ...).
+# They have no underscore or colon, so MACHINE_ID cannot see them; in Chinese text any of them is a leak, and in
+# both languages no applied parameter may show one as its value.
+_POSITIONS = sorted(EFFLUENT_LABELS["en"])
+_BARE_POSITION = re.compile(r"(?<![A-Za-z_.\-])(?:" + "|".join(_POSITIONS) + r")(?![A-Za-z_\-])")
+
+
+def test_position_pattern_matches_the_codes() -> None:
+    assert {"discharge", "permit", "workshop_outlet"} <= set(_POSITIONS)
+    assert _BARE_POSITION.search("依据的阈值：电镀污染物排放标准：COD的监测位置 = discharge [GB21900_2008, D]")
+    assert not _BARE_POSITION.search("wastewater.permit_limits; zero_discharge; discharged")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_no_bare_position_ids(name: str, lang: str) -> None:
+    kb, plan = _kb(), _plan(name)
+    ctx = build_context(kb, plan, lang, generated_at="")
+    shown = [p.value for f in ctx.findings for p in f.parameters] + [p.value for n in ctx.nodes for p in n.parameters]
+    assert not [v for v in shown if v in _POSITIONS]
+    if lang == "zh":
+        html = _body_html(render_report_html(kb, plan, lang, "2026-01-01T00:00:00+00:00"))
+        narrative = render_narrative(kb, plan, lang).split("## 附件", 1)[0]
+        text = render_plan_text(plan, lang, kb)
+        found = {
+            k: set(_BARE_POSITION.findall(v)) for k, v in {"html": html, "narrative": narrative, "text": text}.items()
+        }
+        assert found == {"html": set(), "narrative": set(), "text": set()}
