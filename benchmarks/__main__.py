@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from benchmarks import cohort, inference, pdf, plan
+from benchmarks import cohort, inference, memory, pdf, plan
 
-raise SystemExit(plan.main([]) or inference.main([]) or pdf.main([]) or cohort.main([]))
+raise SystemExit(plan.main([]) or inference.main([]) or memory.main([]) or pdf.main([]) or cohort.main([]))

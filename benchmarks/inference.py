@@ -76,7 +76,7 @@ def memory_child(sessions: int, delete: bool) -> dict[str, Any]:
     if not delete:
         # the naive baseline: the same sessions without delete_state (durable_rules.md pitfall 3)
         original = rete._host().delete_state
-        rete._host().delete_state = lambda *a, **k: None  # type: ignore[method-assign]
+        rete._host().delete_state = lambda *a, **k: None
     rete.run_durable(program, facts[0])
     marks = {}
     for i in range(1, sessions + 1):
@@ -84,7 +84,7 @@ def memory_child(sessions: int, delete: bool) -> dict[str, Any]:
         if i in (sessions // 4, sessions // 2, sessions):
             marks[str(i)] = round(_rss_mb(), 1)
     if not delete:
-        rete._host().delete_state = original  # type: ignore[method-assign]
+        rete._host().delete_state = original
     return {"delete_state": delete, "peak_rss_mb_after_sessions": marks}
 
 

@@ -6,10 +6,7 @@
 - memory is freed only by ``delete_state``: it is called in every case, also on failure;
 - exceptions inside actions are swallowed into the state: every action records its own errors, and the state's
   ``exception`` is checked after every call; a failing session raises, it never returns a partial result;
-- a fact that matches no rule makes the Python wrapper raise MessageNotHandledException before the actions of
-  the batch run; the C engine itself went on with the batch and did not store that fact (no rule can use it):
-  batches are asserted through the C call, that result code is accepted and the actions run (no catch-all
-  rules, which cost one Python action per fact);
+- a fact that matches no rule raises MessageNotHandledException: every fact type has a catch-all rule;
 - (measured here) its C JSON reader rejects numbers in exponent notation, and in a batch silently drops that fact
   and all after it: facts carry no such numbers (engine/inference/facts.py) and are checked before asserting;
 - rule names are not passed to actions: each rule has its own named action that records the rule id and the
@@ -23,13 +20,11 @@ from __future__ import annotations
 import contextlib
 import copy
 import itertools
-import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import durable_rules_engine
 from durable.engine import Host
 
 from engine.errors import SmartAuditError
@@ -78,31 +73,29 @@ def _host() -> _Host:
     global _HOST
     if _HOST is None:
         _HOST = _Host()
+        _HOST.actions["sink"] = lambda c: None
     return _HOST
 
 
-def _make_action(rule_id: str) -> Callable[[_Session, dict[str, Any]], None]:
-    def action(session: _Session, matched: dict[str, Any]) -> None:
+def _make_action(rule_id: str) -> Callable[[Any], None]:
+    def action(c: Any) -> None:
+        session = _SESSIONS.get(str(c.s["sid"]))
+        if session is None:  # pragma: no cover - a session's actions only run inside run_durable
+            return
         try:
             compiled = session.program.rules[rule_id]
-            keys = binding_keys(compiled.rule)  # matched: the facts of this firing by binding key
+            matched = c._m  # the facts of this firing by binding key (Closure attributes would shadow names)
+            keys = binding_keys(compiled.rule)
             bound = {p.as_: dict(matched[keys[p.as_]]) for p in compiled.rule.when}
             for fact in bound.values():
                 fact.pop("sid", None)
             conclusion = conclude(compiled.rule, bound)
             session.firings.append(Firing(rule_id, tuple(bound[p.as_]["id"] for p in compiled.rule.when), conclusion))
             session.produced.append(conclusion)
-        except Exception as exc:  # recorded and raised after the call, as a failed session
+        except Exception as exc:  # recorded and re-raised after the call: durable_rules would swallow it
             session.errors.append(f"rule {rule_id}: {type(exc).__name__}: {exc}")
 
     return action
-
-
-_ACTIONS: dict[str, Callable[[_Session, dict[str, Any]], None]] = {}
-
-
-def _never(c: Any) -> None:  # pragma: no cover - actions run through _run_actions, never through the host
-    raise InferenceEngineError("durable_rules ran an action through its own loop")
 
 
 def _register(program: Program) -> None:
@@ -110,8 +103,7 @@ def _register(program: Program) -> None:
         return
     host = _host()
     for rid in program.rules:
-        _ACTIONS[rid] = _make_action(rid)  # the engine names a ready action by its rule
-        host.actions[f"rule:{rid}"] = _never  # durable_rules resolves every action name when a ruleset loads
+        host.actions[f"rule:{rid}"] = _make_action(rid)
     for chunk in program.chunks:
         # durable_rules mutates the definitions it is given (it pops 'run'): hand it a copy
         host.set_rulesets(copy.deepcopy(chunk.definition))
@@ -141,39 +133,6 @@ def _call(method: Callable[..., Any], *args: Any) -> Any:
         raise
 
 
-_HANDLED = (0, 1)  # RULES_OK, ERR_EVENT_NOT_HANDLED (a fact no rule of the ruleset matches: not stored)
-
-
-def _assert(host: _Host, ruleset: str, session: _Session, payload: Any, batch: bool) -> None:
-    """Assert one fact or a batch, then run the actions it made ready, in the engine's order.
-
-    As ``Host.assert_fact(s)`` does, less two costs that bought nothing here: a fact matching no rule of the
-    ruleset is not an error (the C engine handles every fact of a batch and reports code 1 when some matched
-    nothing, events.c handleMessages; the wrapper would raise before running the actions), and the session
-    state, which no action changes, is not serialised back after every action (``update_state``).
-    """
-    rules = host.get_ruleset(ruleset)
-    handle = rules._handle
-    text = json.dumps(payload, ensure_ascii=False)
-    call = durable_rules_engine.assert_facts if batch else durable_rules_engine.assert_fact
-    code, state_offset = call(handle, text)
-    if code not in _HANDLED:  # 2 observed, 3 deferred: never with facts of distinct ids and no queue
-        raise InferenceEngineError(f"durable_rules: assert returned code {code}")
-    result = durable_rules_engine.start_action_for_state(handle, state_offset)
-    if not result:
-        return
-    message = json.loads(result[1])
-    while message:
-        action_name, matched = next(iter(message.items()))
-        try:
-            _ACTIONS[action_name](session, matched)
-        except BaseException:
-            durable_rules_engine.abandon_action(handle, state_offset)
-            raise
-        following = durable_rules_engine.complete_and_start_action(handle, state_offset)
-        message = json.loads(following) if following else None
-
-
 def _check(state: Any, session: _Session) -> None:
     if session.errors:
         raise InferenceEngineError("; ".join(session.errors))
@@ -199,8 +158,7 @@ def run_durable(program: Program, base: list[dict[str, Any]]) -> tuple[list[dict
         for k in range(len(program.strata)):
             produced: list[dict[str, Any]] = []
             for chunk in (c for c in program.chunks if c.stratum == k):
-                sent = [f for f in facts if chunk.admits(f)]
-                session = _session(program, chunk.name, sent, known)
+                session = _session(program, chunk.name, facts, known)
                 produced.extend(session.produced)
                 firings.extend(session.firings)
             new = merge_conclusions(produced, known)
@@ -218,10 +176,8 @@ def _session(program: Program, ruleset: str, facts: list[dict[str, Any]], known:
     failed = False
     try:
         if facts:
-            _call(_assert, host, ruleset, session, [{**f, "sid": sid} for f in facts], True)
-            _check(None, session)
-        _call(_assert, host, ruleset, session, {"type": GATE, "id": GATE, "sid": sid}, False)
-        _check(None, session)
+            _check(_call(host.assert_facts, ruleset, [{**f, "sid": sid} for f in facts]), session)
+        _check(_call(host.assert_fact, ruleset, {"type": GATE, "id": GATE, "sid": sid}), session)
         return session
     except InferenceEngineError:
         failed = True
