@@ -8,7 +8,7 @@ per stratum), so an ``unless`` never fires on a fact that a later firing would a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine.kb.loader import KnowledgeBase
@@ -63,12 +63,33 @@ class CompiledRule:
 @dataclass(frozen=True)
 class Chunk:
     """One durable_rules ruleset: a slice of one stratum's rules (rules of a stratum never read each other's
-    conclusions, so they can run in separate sessions)."""
+    conclusions, so they can run in separate sessions).
+
+    ``accepts``: by fact type, the alternatives of literal string equalities one pattern (``when`` or ``unless``)
+    of the chunk's rules requires (an empty alternative: every fact of the type). A fact no alternative admits
+    could pass no alpha node of the chunk's rules, so it is not sent to that chunk; every fact that is sent still
+    matches the chunk's catch-all. Facts are sent whole: sending only the tested fields lost firings
+    (durable_rules 2.0.28, tests/inference/test_differential.py).
+    """
 
     name: str
     stratum: int
     rules: tuple[str, ...]
     definition: dict[str, Any]
+    accepts: dict[str, tuple[tuple[tuple[str, str], ...], ...]] = field(default_factory=dict)
+
+    def admits(self, fact: dict[str, Any]) -> bool:
+        alternatives = self.accepts.get(fact["type"])
+        if alternatives is None:
+            return False
+        for required in alternatives:
+            for key, value in required:
+                have = fact.get(key)
+                if have != value and not isinstance(have, list):  # a list: left to the engine (conservative)
+                    break
+            else:
+                return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -186,6 +207,27 @@ def _rule_json(rule: Rule) -> dict[str, Any]:
     return {"all": terms, "pri": rule.priority, "run": f"rule:{rule.id}"}
 
 
+def _required(pattern: Pattern) -> tuple[tuple[str, str], ...]:
+    """The literal string equalities a fact must meet to pass the pattern's alpha nodes (a subset of its tests,
+    so that the filter never refuses a fact the engine would accept)."""
+    tests = pattern.match.all if isinstance(pattern.match, MatchAll) else [pattern.match] if pattern.match else []
+    return tuple(
+        sorted(
+            (t.field, t.value)
+            for t in tests
+            if isinstance(t, FieldTest) and t.op == "eq" and t.ref is None and isinstance(t.value, str)
+        )
+    )
+
+
+def _accepts(rules: list[Rule]) -> dict[str, tuple[tuple[tuple[str, str], ...], ...]]:
+    accepts: dict[str, set[tuple[tuple[str, str], ...]]] = {}
+    for rule in rules:
+        for pattern in [*rule.when, *rule.unless]:
+            accepts.setdefault(pattern.fact, set()).add(_required(pattern))
+    return {t: (((),) if () in alts else tuple(sorted(alts))) for t, alts in accepts.items()}
+
+
 def compile_program(kb: KnowledgeBase) -> Program:
     levels = strata(kb)
     base = f"smart_audit_{kb.version.short_hash}"
@@ -204,7 +246,7 @@ def compile_program(kb: KnowledgeBase) -> Program:
             for fact_type in FACT_TYPES:
                 definition[f"sink_{fact_type}"] = {"all": [{"m": {"type": fact_type}}], "pri": 999, "run": "sink"}
             name = f"{base}_s{k}_c{start // CHUNK_SIZE}"
-            chunks.append(Chunk(name, k, part, {name: definition}))
+            chunks.append(Chunk(name, k, part, {name: definition}, _accepts([kb.rules[rid] for rid in part])))
     return Program(base, kb.version.hash, compiled, by_stratum, chunks)
 
 

@@ -6,7 +6,12 @@
 - memory is freed only by ``delete_state``: it is called in every case, also on failure;
 - exceptions inside actions are swallowed into the state: every action records its own errors, and the state's
   ``exception`` is checked after every call; a failing session raises, it never returns a partial result;
-- a fact that matches no rule raises MessageNotHandledException: every fact type has a catch-all rule;
+- a fact that matches no rule raises MessageNotHandledException, and (measured here) with such facts its state goes
+  wrong after a few thousand sessions in one process (missing firings, a crash in ``delete_state``): every fact
+  type has a catch-all rule in every ruleset, and a ruleset is sent only facts its rules' patterns could match;
+- its Python wrapper runs every action through a closure that re-serialises the session state after it (one
+  ``json.dumps`` and one C call per action, for the catch-alls too): the ready actions are run here by the same
+  C calls (``start_action_for_state``, ``complete_and_start_action``), a catch-all's with no Python work;
 - (measured here) its C JSON reader rejects numbers in exponent notation, and in a batch silently drops that fact
   and all after it: facts carry no such numbers (engine/inference/facts.py) and are checked before asserting;
 - rule names are not passed to actions: each rule has its own named action that records the rule id and the
@@ -20,11 +25,13 @@ from __future__ import annotations
 import contextlib
 import copy
 import itertools
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import durable_rules_engine
 from durable.engine import Host
 
 from engine.errors import SmartAuditError
@@ -73,37 +80,43 @@ def _host() -> _Host:
     global _HOST
     if _HOST is None:
         _HOST = _Host()
-        _HOST.actions["sink"] = lambda c: None
     return _HOST
 
 
-def _make_action(rule_id: str) -> Callable[[Any], None]:
-    def action(c: Any) -> None:
-        session = _SESSIONS.get(str(c.s["sid"]))
-        if session is None:  # pragma: no cover - a session's actions only run inside run_durable
-            return
+_SINK = "sink_"  # the catch-all rules' names: sink_<fact type>
+_SINK_MESSAGE = '{"' + _SINK  # how the engine's message of a catch-all's action begins
+_ACTIONS: dict[str, Callable[[_Session, dict[str, Any]], None]] = {}
+
+
+def _make_action(rule_id: str) -> Callable[[_Session, dict[str, Any]], None]:
+    def action(session: _Session, matched: dict[str, Any]) -> None:
         try:
             compiled = session.program.rules[rule_id]
-            matched = c._m  # the facts of this firing by binding key (Closure attributes would shadow names)
-            keys = binding_keys(compiled.rule)
+            keys = binding_keys(compiled.rule)  # matched: the facts of this firing by binding key
             bound = {p.as_: dict(matched[keys[p.as_]]) for p in compiled.rule.when}
             for fact in bound.values():
                 fact.pop("sid", None)
             conclusion = conclude(compiled.rule, bound)
             session.firings.append(Firing(rule_id, tuple(bound[p.as_]["id"] for p in compiled.rule.when), conclusion))
             session.produced.append(conclusion)
-        except Exception as exc:  # recorded and re-raised after the call: durable_rules would swallow it
+        except Exception as exc:  # recorded and raised after the call, as a failed session
             session.errors.append(f"rule {rule_id}: {type(exc).__name__}: {exc}")
 
     return action
+
+
+def _never(c: Any) -> None:  # pragma: no cover - actions run through _assert, never through the host
+    raise InferenceEngineError("durable_rules ran an action through its own loop")
 
 
 def _register(program: Program) -> None:
     if program.kb_hash in _REGISTERED:
         return
     host = _host()
+    host.actions["sink"] = _never  # durable_rules resolves every action name when a ruleset loads
     for rid in program.rules:
-        host.actions[f"rule:{rid}"] = _make_action(rid)
+        _ACTIONS[rid] = _make_action(rid)  # the engine names a ready action by its rule
+        host.actions[f"rule:{rid}"] = _never
     for chunk in program.chunks:
         # durable_rules mutates the definitions it is given (it pops 'run'): hand it a copy
         host.set_rulesets(copy.deepcopy(chunk.definition))
@@ -133,15 +146,40 @@ def _call(method: Callable[..., Any], *args: Any) -> Any:
         raise
 
 
-def _check(state: Any, session: _Session) -> None:
+def _assert(host: _Host, ruleset: str, session: _Session, text: str, batch: bool) -> None:
+    """Assert one fact or a batch, then run the actions it made ready, in the engine's order.
+
+    As ``Host.assert_fact(s)`` does, less the state's re-serialisation after every action (no action changes the
+    state) and less the wrapper's closure for the catch-alls' actions, which do nothing. Every fact is handled
+    (the catch-alls): any result code but 0 is an error. A catch-all's message (``{"sink_<type>": ...}``, the
+    engine's own JSON) is recognised by its first characters and not decoded.
+    """
+    handle = host.get_ruleset(ruleset)._handle
+    call = durable_rules_engine.assert_facts if batch else durable_rules_engine.assert_fact
+    code, state_offset = call(handle, text)
+    if code != 0:
+        raise InferenceEngineError(f"durable_rules: assert returned code {code}")
+    started = durable_rules_engine.start_action_for_state(handle, state_offset)
+    result: str | None = started[1] if started else None
+    while result:
+        if not result.startswith(_SINK_MESSAGE):
+            action_name, matched = next(iter(json.loads(result).items()))
+            try:
+                _ACTIONS[action_name](session, matched)
+            except BaseException:
+                durable_rules_engine.abandon_action(handle, state_offset)
+                raise
+        result = durable_rules_engine.complete_and_start_action(handle, state_offset)
+
+
+def _check(session: _Session) -> None:
     if session.errors:
         raise InferenceEngineError("; ".join(session.errors))
-    if isinstance(state, dict) and state.get("exception"):
-        raise InferenceEngineError(str(state["exception"]))
 
 
 def run_durable(program: Program, base: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Firing]]:
-    """Run the strata in order; within a stratum, each ruleset chunk in its own session over all facts so far.
+    """Run the strata in order; within a stratum, each ruleset chunk in its own session over the facts so far that
+    its rules' patterns admit (``Chunk.admits``; each of them still matches the chunk's catch-all).
 
     In a session the facts are asserted first and a gate fact opens the rules, so that an ``unless`` never fires
     on a fact of the batch that has not arrived yet. A stratum's conclusions join the facts together, merged so
@@ -152,23 +190,28 @@ def run_durable(program: Program, base: list[dict[str, Any]]) -> tuple[list[dict
         for fact in base:
             _readable(fact)
         facts = [dict(f) for f in base]
+        texts = {f["id"]: json.dumps(f, ensure_ascii=False)[1:] for f in facts}  # each fact written once, less "{"
         known = {f["id"] for f in base}
         conclusions: list[dict[str, Any]] = []
         firings: list[Firing] = []
         for k in range(len(program.strata)):
             produced: list[dict[str, Any]] = []
             for chunk in (c for c in program.chunks if c.stratum == k):
-                session = _session(program, chunk.name, facts, known)
+                sent = [texts[f["id"]] for f in facts if chunk.admits(f)]
+                session = _session(program, chunk.name, sent, known)
                 produced.extend(session.produced)
                 firings.extend(session.firings)
             new = merge_conclusions(produced, known)
             known.update(c["id"] for c in new)
             conclusions.extend(new)
             facts.extend(new)
+            texts.update((c["id"], json.dumps(c, ensure_ascii=False)[1:]) for c in new)
         return conclusions, firings
 
 
-def _session(program: Program, ruleset: str, facts: list[dict[str, Any]], known: set[str]) -> _Session:
+def _session(program: Program, ruleset: str, facts: list[str], known: set[str]) -> _Session:
+    """One session of one chunk over ``facts`` (each fact's JSON text less its opening brace: the session id is
+    written in front of it)."""
     host = _host()
     sid = str(next(_SID))
     session = _Session(program, set(known))
@@ -176,8 +219,12 @@ def _session(program: Program, ruleset: str, facts: list[dict[str, Any]], known:
     failed = False
     try:
         if facts:
-            _check(_call(host.assert_facts, ruleset, [{**f, "sid": sid} for f in facts]), session)
-        _check(_call(host.assert_fact, ruleset, {"type": GATE, "id": GATE, "sid": sid}), session)
+            head = '{"sid":' + json.dumps(sid) + ","
+            _call(_assert, host, ruleset, session, "[" + ",".join(head + t for t in facts) + "]", True)
+            _check(session)
+        gate = json.dumps({"type": GATE, "id": GATE, "sid": sid})
+        _call(_assert, host, ruleset, session, gate, False)
+        _check(session)
         return session
     except InferenceEngineError:
         failed = True
