@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import exists, func, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
-from api import planning
+from api import plan_blob, planning
 from api.access import WHOLE_COHORT_READERS, Principal, scope_clause
 from api.cohorts import cohort_policy, finding_titles
 from api.kbstate import LoadedKb
@@ -235,7 +235,8 @@ def _stored_plans(session: Session, loaded: LoadedKb, si_ids: Sequence[str]) -> 
     """The latest stored default plan (default benchmark set, latest year) of each self-inspection made with the
     knowledge base in use; the others are built."""
     rows = session.execute(
-        select(Plan.self_inspection_id, Plan.plan_json)
+        select(Plan)
+        .options(undefer(Plan.plan_json), undefer(Plan.plan_z), undefer(Plan.trace_z))
         .where(
             Plan.self_inspection_id.in_(si_ids),
             Plan.kb_hash == loaded.hash,
@@ -243,8 +244,8 @@ def _stored_plans(session: Session, loaded: LoadedKb, si_ids: Sequence[str]) -> 
             Plan.requested_year.is_(None),
         )
         .order_by(Plan.created_at, Plan.id)
-    ).all()
-    return {sid: json.loads(text) for sid, text in rows}  # the latest wins
+    ).scalars()
+    return {row.self_inspection_id: plan_blob.full_of(row) for row in rows}  # the latest wins
 
 
 def evaluate(session: Session, loaded: LoadedKb, visible: VisibleCohort) -> dict[str, Any]:

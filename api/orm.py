@@ -134,7 +134,11 @@ class Plan(Base):
     benchmark_set: Mapped[str | None] = mapped_column(String(64))  # as asked; None = the KB's default
     requested_year: Mapped[int | None] = mapped_column(Integer)  # as asked; None = the latest
     plan_sha256: Mapped[str] = mapped_column(String(80))
-    plan_json: Mapped[str] = mapped_column(Text, deferred=True)  # the plan exactly as the engine made it (JSON text)
+    # the plan as the engine made it: since revision 0006 its body and its trace apart, zlib-compressed
+    # (api/plan_blob.py), plan_json then empty; rows written before hold the whole JSON text in plan_json
+    plan_json: Mapped[str] = mapped_column(Text, deferred=True)
+    plan_z: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True, nullable=True)
+    trace_z: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True, nullable=True)
     created_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

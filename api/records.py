@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api import planning
+from api import plan_blob, planning
 from api.access import Principal
 from api.kbstate import LoadedKb
 from api.orm import Plan, SelfInspectionRecord, new_id, utcnow
@@ -74,7 +74,9 @@ def new_plan(
     benchmark_set: str | None,
     year: int | None,
 ) -> Plan:
-    """The stored plan: the engine's JSON as produced, its knowledge base, its input and who asked."""
+    """The stored plan: the engine's JSON as produced (body and trace apart, compressed), its knowledge base, its
+    input and who asked."""
+    plan_z, trace_z = plan_blob.pack(built.plan)
     return Plan(
         id=new_id("pl"),
         self_inspection_id=si.id,
@@ -88,7 +90,9 @@ def new_plan(
         benchmark_set=benchmark_set,
         requested_year=year,
         plan_sha256=built.sha256,
-        plan_json=built.text,
+        plan_json="",  # stored in parts: api/plan_blob.py
+        plan_z=plan_z,
+        trace_z=trace_z,
         created_by=caller.key_id,
         created_at=utcnow(),
     )

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from api import planning
+from api import plan_blob, planning
 from api.kbstate import KbHolder, LoadedKb
 from api.orm import Plan, SelfInspectionRecord
 from api.schemas.common import FieldIssue
@@ -91,7 +91,7 @@ def replay(holder: KbHolder, current: LoadedKb, plan: Plan, si: SelfInspectionRe
             detail=need + f"the stored self-inspection no longer validates ({len(exc.errors)} error(s)); no plan made",
         )
     built = planning.make_plan(loaded, validated, benchmark_set=plan.benchmark_set, year=plan.requested_year)
-    if built.text == plan.plan_json:
+    if built.text == plan_blob.full_text(plan):
         return ReplayOut(
             plan_id=plan.id,
             stored_kb=stored_kb,
@@ -102,7 +102,7 @@ def replay(holder: KbHolder, current: LoadedKb, plan: Plan, si: SelfInspectionRe
             differences=[],
             detail=need + "the recomputed plan is identical to the stored one, byte for byte",
         )
-    found = list(differences(json.loads(plan.plan_json), json.loads(built.text)))
+    found = list(differences(plan_blob.full_of(plan), json.loads(built.text)))
     listed = [Difference(path=p, stored=_shown(a), replayed=_shown(b)) for p, a, b in found[:max_listed]]
     why = (
         "the knowledge bases differ"

@@ -3,7 +3,6 @@ versions and their hash chain; the achievement library of verified outcomes."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -11,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api import acceptance_store as acc
-from api import store
+from api import plan_blob, store
 from api.deps import AuditorDep, KbDep, OpenerDep, PageDep, ReaderDep, SessionDep, SubmitterDep
 from api.kbstate import LoadedKb
 from api.middleware import RESOURCE_SCOPE_KEY
@@ -131,9 +130,9 @@ def _invalid(exc: AcceptanceInvalid, prefix: str) -> ProblemError:
     )
 
 
-def _checklist(loaded: LoadedKb, plan_json: str, policy: str) -> dict[str, Any]:
+def _checklist(loaded: LoadedKb, plan: dict[str, Any], policy: str) -> dict[str, Any]:
     try:
-        return build_checklist(loaded.kb, json.loads(plan_json), policy)
+        return build_checklist(loaded.kb, plan, policy)
     except (UnknownIdError, KeyError) as exc:
         known = ", ".join(sorted(loaded.kb.acceptance_policies))
         raise ProblemError(
@@ -161,7 +160,9 @@ def get_plan_checklist(plan_id: str, caller: ReaderDep, session: SessionDep, loa
         return ChecklistOut(
             plan_id=plan.id, acceptance_id=record.id, checklist=acc.payload_of(first)["body"]["checklist"]
         )
-    return ChecklistOut(plan_id=plan.id, acceptance_id=None, checklist=_checklist(loaded, plan.plan_json, "default"))
+    return ChecklistOut(
+        plan_id=plan.id, acceptance_id=None, checklist=_checklist(loaded, plan_blob.full_of(plan), "default")
+    )
 
 
 @router.post(
@@ -192,7 +193,7 @@ def create_acceptance(
             headers={"Location": f"/v1/acceptances/{existing.id}"},
             acceptance_id=existing.id,
         )
-    checklist = _checklist(loaded, plan.plan_json, body.policy)
+    checklist = _checklist(loaded, plan_blob.full_of(plan), body.policy)
     record = acc.new_acceptance(caller, plan, body.policy)
     session.add(record)
     session.flush()
@@ -339,7 +340,7 @@ def post_acceptance(
         if existing is not None:
             record = acc.get_acceptance(session, caller, existing.id)
         else:
-            checklist = _checklist(loaded, plan.plan_json, body.policy)
+            checklist = _checklist(loaded, plan_blob.full_of(plan), body.policy)
             record = acc.new_acceptance(caller, plan, body.policy)
             session.add(record)
             session.flush()
@@ -457,5 +458,5 @@ def plan_achievements(plan_id: str, caller: ReaderDep, session: SessionDep, load
     return PlanAchievementsOut(
         plan_id=plan.id,
         contradiction_factor=fig.model_dump() if fig else None,
-        options=annotate(json.loads(plan.plan_json), library, factor=factor),
+        options=annotate(plan_blob.body_of(plan), library, factor=factor),
     )

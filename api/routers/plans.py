@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from api import planning, records, store
+from api import plan_blob, planning, records, store
 from api.deps import (
     AuditorDep,
     FiltersDep,
@@ -57,7 +57,8 @@ def summary_of(record: Plan) -> PlanSummary:
     )
 
 
-def plan_out(record: Plan) -> PlanOut:
+def plan_out(record: Plan, *, include_trace: bool = False) -> PlanOut:
+    """The stored plan; its trace only when asked for (``?include=trace``; always at ``/v1/plans/{id}/trace``)."""
     return PlanOut(
         **summary_of(record).model_dump(),
         kb_hash=record.kb_hash,
@@ -66,7 +67,8 @@ def plan_out(record: Plan) -> PlanOut:
         requested_year=record.requested_year,
         plan_sha256=record.plan_sha256,
         created_by=record.created_by,
-        plan=json.loads(record.plan_json),
+        trace_url=f"/v1/plans/{record.id}/trace",
+        plan=plan_blob.full_of(record) if include_trace else plan_blob.body_of(record),
     )
 
 
@@ -133,10 +135,17 @@ def create_plan(
     return _answer(request, response, record, replayed=False)
 
 
-@router.get("/{plan_id}", response_model=PlanOut, responses=problem_responses(404))
-def get_plan(plan_id: str, caller: ReaderDep, session: SessionDep) -> PlanOut:
-    """A stored plan, exactly as the engine produced it, with its knowledge-base version and who asked for it."""
-    return plan_out(store.get_plan(session, caller, plan_id))
+Include = Annotated[
+    Literal["trace"] | None,
+    Query(description="trace: the plan with its derivation trace (as the engine produced it; plan_sha256 is its hash)"),
+]
+
+
+@router.get("/{plan_id}", response_model=PlanOut, responses=problem_responses(404, 422))
+def get_plan(plan_id: str, caller: ReaderDep, session: SessionDep, include: Include = None) -> PlanOut:
+    """A stored plan as the engine produced it, with its knowledge-base version and who asked for it; its trace is
+    left out unless ``include=trace`` (it is at ``trace_url``, with the why-not)."""
+    return plan_out(store.get_plan(session, caller, plan_id), include_trace=include == "trace")
 
 
 @router.get("", response_model=Page[PlanSummary], responses=problem_responses(422))
@@ -150,7 +159,7 @@ def list_plans(caller: ReaderDep, session: SessionDep, filters: FiltersDep, page
 def get_plan_trace(plan_id: str, caller: ReaderDep, session: SessionDep, holder: KbHolderDep) -> TraceOut:
     """The derivation trace of a plan (flat map of nodes down to the raw answers) and why other rules did not fire."""
     record = store.get_plan(session, caller, plan_id)
-    plan: dict[str, Any] = json.loads(record.plan_json)
+    plan = plan_blob.full_of(record)
     if "not_fired" in plan or "why_not_basis" not in plan:  # plans stored with their why-not
         not_fired = plan.get("not_fired", {})
     else:  # computed on request from the plan's trace, with the plan's own rules
@@ -240,7 +249,7 @@ def _plan_and_loaded(
             f"the plan was made with knowledge base {record.kb_version} ({record.kb_hash}), which this service does "
             f"not hold; {need}",
         )
-    return record, json.loads(record.plan_json), loaded
+    return record, plan_blob.full_of(record), loaded
 
 
 def _plan_and_kb(plan_id: str, caller: Any, session: Any, holder: Any) -> tuple[Plan, dict[str, Any], Any]:

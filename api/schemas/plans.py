@@ -73,11 +73,13 @@ class PlanOut(PlanSummary):
     input_hash: str
     benchmark_set: str | None = Field(description="as asked; null = the knowledge base's default")
     requested_year: int | None = Field(description="as asked; null = the latest reporting year")
-    plan_sha256: str = Field(description="SHA-256 of the stored plan JSON")
+    plan_sha256: str = Field(description="SHA-256 of the plan JSON as the engine produced it, trace included")
     created_by: str = Field(description="id of the API key that asked for it")
+    trace_url: str = Field(description="where the plan's derivation trace and why-not are read")
     plan: dict[str, Any] = Field(
         description="the plan: kb_version, kb_hash, input_hash, evaluation, recommendations, resolution, totals, "
-        "targets, before_after, projected, trace, not_fired, ..."
+        "targets, before_after, projected (the indicators' values and levels after the plan), why_not_basis, ...; "
+        "the trace only with include=trace (plan_sha256 is the hash of the plan with its trace)"
     )
 
 

@@ -106,7 +106,7 @@ def download(request: Request, plan_id: str, fmt: str, ui: UiSessionDep) -> Resp
             pdf, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'}
         )
     if fmt == "json":
-        body = api_plans.plan_out(record).model_dump(mode="json")
+        body = api_plans.plan_out(record, include_trace=True).model_dump(mode="json")
         return JSONResponse(body, headers={"Content-Disposition": f'attachment; filename="{name}.json"'})
     if fmt == "docx":  # the render function of GET /v1/plans/{id}/report?format=docx
         return Response(

@@ -48,21 +48,18 @@ from engine.kb.loader import KnowledgeBase
 __all__ = ["evaluate", "input_hash", "trends"]
 
 
-def _numbers(value: Any) -> Any:
+def _number(value: Any) -> Any:
     """Numbers by value (7, 7.0 and Decimal("7.00") alike), so that equal self-inspections hash alike however they
-    were written (JSON, or a workbook whose cells keep no trailing zeros)."""
-    if isinstance(value, dict):
-        return {k: _numbers(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_numbers(v) for v in value]
+    were written (JSON, or a workbook whose cells keep no trailing zeros); anything else JSON cannot write as its
+    text. Called by the JSON encoder for what it cannot write itself (one walk of the data, in C)."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    return value
+    return str(value)
 
 
 def input_hash(si: SelfInspection) -> str:
-    data = _numbers(si.model_dump(mode="python"))
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    data = si.model_dump(mode="python")
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_number)
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -420,8 +417,12 @@ def evaluate(
     benchmark_set: str | None = None,
     year: int | None = None,
     warnings: list[dict[str, str]] | None = None,
+    projection: bool = False,
 ) -> EvaluationResult:
-    """Evaluate the enterprise in ``year`` (default: the latest reporting year) against a benchmark set."""
+    """Evaluate the enterprise in ``year`` (default: the latest reporting year) against a benchmark set.
+
+    ``projection``: the evaluation of projected data (a plan's after-case), which needs neither the input hash nor
+    the completeness of answers (those of the enterprise's own data stand): both are left empty."""
     set_id = benchmark_set or kb.meta.default_benchmark_set
     if set_id not in kb.benchmark_sets:
         raise UnknownIdError("benchmark set", set_id, kb.benchmark_sets)
@@ -468,7 +469,7 @@ def evaluate(
     return EvaluationResult(
         kb_version=kb.version.version,
         kb_hash=kb.version.hash,
-        input_hash=input_hash(si),
+        input_hash="" if projection else input_hash(si),
         enterprise={
             "id": si.enterprise.id,
             "name": si.enterprise.name,
@@ -496,5 +497,5 @@ def evaluate(
         trends=series,
         groups=group_rows,
         level_firmness=level_firmness(bset, instances, (overall, best), block),
-        completeness=completeness(kb, si, bset, instances),
+        completeness={} if projection else completeness(kb, si, bset, instances),
     )

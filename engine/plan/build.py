@@ -353,6 +353,31 @@ def _totals(
     return out
 
 
+# The projected evaluation keeps what differs from the evaluation: values, levels, indices, rating and what blocks;
+# the indicators' names, thresholds, sources, criteria and texts are those of ``evaluation`` (same knowledge base).
+_PROJECTED_DROP = ("kb_version", "kb_hash", "input_hash", "enterprise", "benchmark_set", "completeness")
+_PROJECTED_INDICATOR = (
+    "id",
+    "key",
+    "instance",
+    "group",
+    "kind",
+    "value",
+    "unit",
+    "level",
+    "reached",
+    "limiting",
+    "level_range",
+    "points",
+)
+
+
+def _projected(ev: EvaluationResult) -> dict[str, Any]:
+    out = {k: v for k, v in ev.as_dict().items() if k not in _PROJECTED_DROP}
+    out["indicators"] = [{k: i[k] for k in _PROJECTED_INDICATOR if k in i} for i in out["indicators"]]
+    return out
+
+
 def build_plan(
     kb: KnowledgeBase,
     si: SelfInspection,
@@ -374,8 +399,8 @@ def build_plan(
     combined_low = combine(pools, [r.savings for r in no_low])
     after_low_si = project(kb, si, ev.year, combined_low, [(r.option, r.steps) for r in no_low])
     after_all_si = project(kb, si, ev.year, combined, [(r.option, r.steps) for r in ordered])
-    after_low = evaluate(kb, after_low_si, benchmark_set=benchmark_set, year=ev.year)
-    after_all = evaluate(kb, after_all_si, benchmark_set=benchmark_set, year=ev.year)
+    after_low = evaluate(kb, after_low_si, benchmark_set=benchmark_set, year=ev.year, projection=True)
+    after_all = evaluate(kb, after_all_si, benchmark_set=benchmark_set, year=ev.year, projection=True)
     targets = _targets(ev, after_low, after_all)
     return {
         "plan_version": PLAN_VERSION,
@@ -398,7 +423,7 @@ def build_plan(
         "audit_focus": audit_focus(kb, si, inf, recs),
         "targets": targets,
         "before_after": _before_after(ev, after_all),
-        "projected": after_all.as_dict(),
+        "projected": _projected(after_all),
         "projected_no_low_cost": {
             "overall_level": after_low.overall_level,
             "indices": after_low.as_dict()["indices"],

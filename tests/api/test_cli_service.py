@@ -69,7 +69,7 @@ def test_db_upgrade_and_current(fresh_sqlite: str, capsys: pytest.CaptureFixture
     assert "(empty)" in capsys.readouterr().out
     assert main(["db", "upgrade", "--database-url", fresh_sqlite]) == 0
     assert main(["db", "current", "--database-url", fresh_sqlite]) == 0
-    assert "current 0005, head 0005" in capsys.readouterr().out
+    assert "current 0006, head 0006" in capsys.readouterr().out
 
 
 def test_database_url_from_the_environment(

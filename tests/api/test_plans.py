@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from api import plan_blob
 from api.orm import Plan, SelfInspectionRecord
 from tests.api.conftest import DISTRICT_B, World, as_enterprise, assert_problem, example, unique
 
@@ -23,7 +24,8 @@ def test_plan_of_a_stored_self_inspection(client: TestClient, world: World) -> N
     assert plan["input_hash"] == body["input_hash"]
     si = client.get(f"/v1/self-inspections/{world.si_a}", headers=world.ent_a.headers).json()
     assert body["input_hash"] == si["input_hash"]
-    assert {"evaluation", "recommendations", "trace", "projected"} <= set(plan)
+    assert {"evaluation", "recommendations", "projected", "why_not_basis"} <= set(plan)
+    assert "trace" not in plan and body["trace_url"] == f"/v1/plans/{world.plan_a}/trace"  # the trace on request
     assert body["level"] == plan["evaluation"]["overall_level"] == "below_III"
     assert body["benchmark_set"] is None and body["requested_year"] is None
 
@@ -130,7 +132,7 @@ def test_list_plans(client: TestClient, world: World) -> None:
 
 
 def test_trace(client: TestClient, world: World) -> None:
-    plan = client.get(f"/v1/plans/{world.plan_a}", headers=world.ent_a.headers).json()
+    plan = client.get(f"/v1/plans/{world.plan_a}", params={"include": "trace"}, headers=world.ent_a.headers).json()
     trace = client.get(f"/v1/plans/{world.plan_a}/trace", headers=world.ent_a.headers)
     assert trace.status_code == 200
     body = trace.json()
@@ -164,9 +166,10 @@ def test_replay_reports_differences_of_a_changed_plan(client: TestClient, world:
     plan_id = _made_plan(client, world)
     with client.app.state.sessions() as session:  # type: ignore[attr-defined]
         record = session.get_one(Plan, plan_id)
-        plan = json.loads(record.plan_json)
+        plan = plan_blob.full_of(record)
         plan["evaluation"]["overall_level"] = "I"  # as if the engine had said otherwise when the plan was made
-        session.execute(update(Plan).where(Plan.id == plan_id).values(plan_json=json.dumps(plan)))
+        plan_z, trace_z = plan_blob.pack(plan)
+        session.execute(update(Plan).where(Plan.id == plan_id).values(plan_z=plan_z, trace_z=trace_z))
         session.commit()
     body = client.post(f"/v1/plans/{plan_id}/replay", headers=world.ent_b.headers).json()
     assert body["exact"] is True and body["identical"] is False
