@@ -14,10 +14,8 @@ from typing import Any
 
 from api._progress import progress_line
 from engine.errors import KbIssue, KnowledgeBaseError, SmartAuditError
-from engine.graph import build_graph
 from engine.intake.validate import SelfInspectionInvalid
 from engine.kb.loader import KnowledgeBase, default_kb_path, load_kb
-from engine.kb.summary import check_graph, summarise
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -51,6 +49,9 @@ def _print_issues(issues: list[KbIssue], lang: str) -> None:
 
 
 def cmd_kb_check(args: argparse.Namespace) -> int:
+    from engine.graph import build_graph  # networkx: loaded by the commands that need the graph
+    from engine.kb.summary import check_graph, summarise
+
     try:
         kb = _load(args)
         graph = build_graph(kb)
@@ -135,6 +136,7 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
 
 
 def cmd_kb_graph(args: argparse.Namespace) -> int:
+    from engine.graph import build_graph
     from explanations.graph_svg import render_process_svg
 
     try:

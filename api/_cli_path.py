@@ -146,7 +146,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
 
 
 def add_path_commands(sub: Any, common: argparse.ArgumentParser) -> None:
-    from engine.plan.path import DEFAULT_LIMIT, OBJECTIVES
+    from engine.plan.path_options import DEFAULT_LIMIT, OBJECTIVES
 
     path = sub.add_parser(
         "path", parents=[common], help="the cheapest set of the plan's options that reaches a level, and the curve"

@@ -74,18 +74,23 @@ def _fact_value(fact: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in sorted(fact.items()) if k not in ("id", "type", "sid")}
 
 
-def _rule_parameters(
-    kb: KnowledgeBase, rule_id: str, premise_ids: tuple[str, ...], base_parameters: dict[str, list[dict[str, Any]]]
-) -> list[dict[str, Any]]:
-    """Thresholds and parameters a firing read: sourced literals of the rule, the benchmark thresholds of the
-    indicator facts it compared (level, level_rank, value, threshold_*, ratio_to_III), and the effluent limits
-    (with the outlet where they apply) of the effluent facts it matched."""
+_BENCHMARK_FIELDS = {"level", "level_rank", "value", "threshold_I", "threshold_II", "threshold_III", "ratio_to_III"}
+# what a rule's firing reads depends on the rule alone: its sourced literals, and which of its ``when`` patterns read
+# a benchmark (an effluent fact, or an indicator fact's level, value or thresholds); kept per knowledge base
+_RULE_SHAPES: dict[tuple[str, str], tuple[tuple[dict[str, Any], ...], tuple[bool, ...]]] = {}
+
+
+def _rule_shape(kb: KnowledgeBase, rule_id: str) -> tuple[tuple[dict[str, Any], ...], tuple[bool, ...]]:
+    key = (kb.version.hash, rule_id)
+    found = _RULE_SHAPES.get(key)
+    if found is not None:
+        return found
     rule = kb.rules[rule_id]
-    params: list[dict[str, Any]] = []
+    literals = []
     for pattern in [*rule.when, *rule.unless]:
         for test in field_tests(pattern.match):
             if test.source is not None:
-                params.append(
+                literals.append(
                     {
                         "name": f"{rule_id}: {pattern.as_}.{test.field} {test.op}",
                         "value": test.value,
@@ -94,23 +99,24 @@ def _rule_parameters(
                         "grade": test.grade.value if test.grade else None,
                     }
                 )
-    reads_benchmark: set[str] = set()
-    for pattern, pid in zip(rule.when, premise_ids, strict=True):
-        if pattern.fact == "effluent":
-            reads_benchmark.add(pid)
-        elif pattern.fact == "indicator":
-            fields = {t.field for t in field_tests(pattern.match)}
-            if fields & {
-                "level",
-                "level_rank",
-                "value",
-                "threshold_I",
-                "threshold_II",
-                "threshold_III",
-                "ratio_to_III",
-            }:
-                reads_benchmark.add(pid)
-    for pid in sorted(reads_benchmark):
+    reads = tuple(
+        pattern.fact == "effluent"
+        or (pattern.fact == "indicator" and bool({t.field for t in field_tests(pattern.match)} & _BENCHMARK_FIELDS))
+        for pattern in rule.when
+    )
+    found = _RULE_SHAPES[key] = (tuple(literals), reads)
+    return found
+
+
+def _rule_parameters(
+    kb: KnowledgeBase, rule_id: str, premise_ids: tuple[str, ...], base_parameters: dict[str, list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """Thresholds and parameters a firing read: sourced literals of the rule, the benchmark thresholds of the
+    indicator facts it compared (level, level_rank, value, threshold_*, ratio_to_III), and the effluent limits
+    (with the outlet where they apply) of the effluent facts it matched."""
+    literals, reads = _rule_shape(kb, rule_id)
+    params = [dict(p) for p in literals]
+    for pid in sorted({pid for pid, read in zip(premise_ids, reads, strict=True) if read}):
         params.extend(base_parameters.get(pid, []))
     return params
 

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from engine.kb import yamlcache
+
 __all__ = ["DuplicateKeyError", "load_yaml", "load_yaml_text"]
 
 
@@ -71,4 +73,11 @@ def load_yaml_text(text: str) -> Any:
 
 
 def load_yaml(path: Path) -> Any:
-    return load_yaml_text(path.read_text(encoding="utf-8"))
+    """The file's data; from the parse cache when a file with the same bytes was parsed before (yamlcache.py)."""
+    data = path.read_bytes()
+    cached = yamlcache.get(data)
+    if cached is not yamlcache.MISS:
+        return cached
+    value = load_yaml_text(data.decode("utf-8"))
+    yamlcache.put(data, value)
+    return value

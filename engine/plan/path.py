@@ -36,6 +36,7 @@ from engine.intake.model import SelfInspection
 from engine.kb.loader import KnowledgeBase
 from engine.plan.combine import Combined
 from engine.plan.drivers import bounds
+from engine.plan.path_options import DEFAULT_LIMIT, OBJECTIVES
 from engine.plan.pathreport import curve, option_rows, shortfall
 from engine.plan.search import Bound, Check, Indicator, Item, Outcome, Problem, search
 from engine.plan.selection import PlanOptions, relations, supports_of
@@ -43,8 +44,6 @@ from engine.plan.selection import PlanOptions, relations, supports_of
 __all__ = ["DEFAULT_LIMIT", "OBJECTIVES", "PATH_VERSION", "cheapest_path", "check_of", "problem_of"]
 
 PATH_VERSION = "1"
-OBJECTIVES = ("investment", "payback", "co2")
-DEFAULT_LIMIT = 300  # verifications (projection + evaluation of one selection) per search; this system's choice
 
 _METHOD = {
     "en": "exact search: integer program (HiGHS) over a relaxation of the rating rule, every proposal verified "
