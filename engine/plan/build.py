@@ -30,7 +30,7 @@ from engine.plan.resolve import rank_key, resolve
 from engine.plan.screen import in_place, screen
 from engine.plan.shortlist import key_options
 
-__all__ = ["PLAN_VERSION", "build_plan"]
+__all__ = ["PLAN_VERSION", "build_plan", "projected_view"]
 
 PLAN_VERSION = "1"
 
@@ -372,7 +372,8 @@ _PROJECTED_INDICATOR = (
 )
 
 
-def _projected(ev: EvaluationResult) -> dict[str, Any]:
+def projected_view(ev: EvaluationResult) -> dict[str, Any]:
+    """The projected evaluation as a plan carries it: what differs from the evaluation of the plant's own data."""
     out = {k: v for k, v in ev.as_dict().items() if k not in _PROJECTED_DROP}
     out["indicators"] = [{k: i[k] for k in _PROJECTED_INDICATOR if k in i} for i in out["indicators"]]
     return out
@@ -423,7 +424,7 @@ def build_plan(
         "audit_focus": audit_focus(kb, si, inf, recs),
         "targets": targets,
         "before_after": _before_after(ev, after_all),
-        "projected": _projected(after_all),
+        "projected": projected_view(after_all),
         "projected_no_low_cost": {
             "overall_level": after_low.overall_level,
             "indices": after_low.as_dict()["indices"],

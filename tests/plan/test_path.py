@@ -16,7 +16,7 @@ from engine.errors import UnknownIdError
 from engine.graph import build_graph
 from engine.intake.validate import parse_self_inspection
 from engine.kb.loader import DEFAULT_KB_PATH, load_kb
-from engine.plan.build import build_plan
+from engine.plan.build import build_plan, projected_view
 from engine.plan.path import cheapest_path
 from engine.plan.search import Item, search
 from engine.plan.selection import PlanOptions
@@ -183,7 +183,7 @@ def _reachable(raw: dict[str, Any]) -> None:
 def test_every_option_selected_is_the_plans_projection(name: str) -> None:
     si, plan = _load(name)
     po = PlanOptions.of(KB, si, plan)
-    assert po.project(po.ids).evaluation.as_dict() == plan["projected"]
+    assert projected_view(po.project(po.ids).evaluation) == plan["projected"]
     totals = {k: v for k, v in plan["totals"].items() if k not in ("investment", "method")}
     assert po.savings(po.ids) == totals and po.investment(po.ids) == plan["totals"]["investment"]
 
