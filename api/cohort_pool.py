@@ -16,6 +16,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from api import heap
 from engine.cohort.members import Member, slim_member
 from engine.intake.issues import InputIssue, SelfInspectionInvalid
 
@@ -32,6 +33,7 @@ def _init(kb_path: str) -> None:
 
     kb = load_kb(Path(kb_path))
     _STATE["kb"], _STATE["graph"] = kb, build_graph(kb)
+    heap.settle()  # as in the service's workers
 
 
 def _plan(item: MemberInput) -> Member | tuple[str, list[InputIssue], list[InputIssue]]:

@@ -8,7 +8,6 @@ made with one of them can be replayed exactly.
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 from collections import OrderedDict
@@ -17,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from api import heap
 from api.orm import utcnow
 from engine.errors import KnowledgeBaseError, SmartAuditError
 from engine.graph import ProcessGraph, build_graph
@@ -153,13 +153,12 @@ class KbHolder:
             return LoadReport(False, self.shown(target), utcnow(), issues=issues)
         loaded = LoadedKb(kb, graph, target, utcnow())
         self._history[loaded.hash] = loaded
-        # the knowledge base lives as long as the service: keep its objects out of the cyclic collector's scans
-        # (cyclic GC was about 11 % of a plan's time)
-        gc.collect()
-        gc.freeze()
         self._history.move_to_end(loaded.hash)
         while len(self._history) > self._history_size:
             self._history.popitem(last=False)
+        # the knowledge bases kept live as long as the service: their objects out of the cyclic collector's scans
+        # (cyclic GC was about 11 % of a plan's time), the young generation collected less often (api/heap.py)
+        heap.settle()
         self.current = loaded
         _log.info("knowledge base %s (%s) loaded from %s", loaded.version, loaded.hash, target)
         return LoadReport(True, self.shown(target), loaded.loaded_at, loaded.version, loaded.hash)
