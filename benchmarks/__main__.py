@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks import cohort, inference, memory, pdf, plan
+from benchmarks import cohort, inference, memory, pdf, plan, service
 
-raise SystemExit(plan.main([]) or inference.main([]) or memory.main([]) or pdf.main([]) or cohort.main([]))
+status = plan.main([]) or inference.main([]) or memory.main([]) or pdf.main([]) or cohort.main([])
+raise SystemExit(status or service.main([]))

@@ -60,6 +60,7 @@ def _loop(work: Callable[[Any], Any], inputs: list[Any], n: int) -> dict[str, An
 
 
 def run(n: int) -> dict[str, Any]:
+    from api import heap
     from engine.evaluate.evaluation import evaluate
     from engine.graph import build_graph
     from engine.intake.validate import parse_self_inspection
@@ -68,6 +69,7 @@ def run(n: int) -> dict[str, Any]:
 
     kb = load_kb()
     graph = build_graph(kb)
+    heap.settle()  # the collector's settings of the service's workers (api/heap.py)
     inputs = [parse_self_inspection(kb, json.loads(p.read_text(encoding="utf-8"))).inspection for p in EXAMPLES]
     ours = _loop(lambda si: build_plan(kb, si, graph=graph), inputs, n)
     baseline = _loop(lambda si: evaluate(kb, si), inputs, n)
