@@ -26,8 +26,10 @@ __all__ = [
     "ValidatedInspection",
     "assess",
     "canonical_json",
+    "canonical_parts",
     "check_plan_options",
     "input_hash",
+    "joined",
     "level_of",
     "make_plan",
     "validate",
@@ -39,6 +41,16 @@ __all__ = [
 def canonical_json(data: Any) -> str:
     """The one serialisation used for stored JSON: key order kept as produced, no spaces, UTF-8 text."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def canonical_parts(data: dict[str, Any]) -> dict[str, str]:
+    """Each top-level member's canonical JSON, in order: ``joined`` of them is ``canonical_json(data)``, so that a
+    document stored in parts is written once and reassembles byte for byte."""
+    return {k: canonical_json(v) for k, v in data.items()}
+
+
+def joined(parts: dict[str, str]) -> str:
+    return "{" + ",".join(canonical_json(k) + ":" + v for k, v in parts.items()) + "}"
 
 
 def _prefixed(prefix: str, path: str) -> str:
@@ -119,8 +131,9 @@ def check_plan_options(loaded: LoadedKb, si: SelfInspection, benchmark_set: str 
 @dataclass(frozen=True)
 class BuiltPlan:
     plan: dict[str, Any]
-    text: str  # canonical JSON, as stored
+    text: str  # canonical JSON, as hashed
     sha256: str
+    parts: dict[str, str]  # each top-level member's canonical JSON (text is their join)
 
     @property
     def level(self) -> str | None:
@@ -147,5 +160,6 @@ def make_plan(
             422, "request-invalid", "Request invalid", str(exc), errors=[issue(path, "unknown_id", str(exc))]
         ) from exc
     plan = with_completeness(plan)
-    text = canonical_json(plan)
-    return BuiltPlan(plan, text, "sha256:" + hashlib.sha256(text.encode()).hexdigest())
+    parts = canonical_parts(plan)
+    text = joined(parts)
+    return BuiltPlan(plan, text, "sha256:" + hashlib.sha256(text.encode()).hexdigest(), parts)

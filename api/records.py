@@ -76,7 +76,7 @@ def new_plan(
 ) -> Plan:
     """The stored plan: the engine's JSON as produced (body and trace apart, compressed), its knowledge base, its
     input and who asked."""
-    plan_z, trace_z = plan_blob.pack(built.plan)
+    plan_z, trace_z = plan_blob.pack_parts(built.parts)
     return Plan(
         id=new_id("pl"),
         self_inspection_id=si.id,

@@ -14,7 +14,7 @@ from sqlalchemy import update
 
 from api import plan_blob
 from api.orm import Plan
-from api.planning import canonical_json
+from api.planning import canonical_json, canonical_parts, joined
 from engine.intake.validate import parse_self_inspection
 from engine.kb.loader import load_kb
 from engine.plan.build import build_plan
@@ -28,6 +28,7 @@ KB = load_kb()
 def test_parts_reassemble_byte_for_byte_and_stay_small(path: Path) -> None:
     plan = build_plan(KB, parse_self_inspection(KB, json.loads(path.read_text(encoding="utf-8"))).inspection)
     text = canonical_json(plan)
+    assert joined(canonical_parts(plan)) == text  # written in parts, the same text
     plan_z, trace_z = plan_blob.pack(plan)
     record = Plan(plan_json="", plan_z=plan_z, trace_z=trace_z)
     assert plan_blob.full_text(record) == text
