@@ -18,6 +18,7 @@ from engine.kb.strata import RuleCycleError, strata
 __all__ = [
     "GATE",
     "GATE_KEY",
+    "SINK",
     "CompiledRule",
     "Program",
     "RuleCycleError",
@@ -105,6 +106,7 @@ class Program:
 # fails with error 303 when a fact matches too many alpha nodes at once, leaving a state that crashes on
 # delete_state (measured with 285 rules in one ruleset). Small rulesets keep every fact's branching low.
 CHUNK_SIZE = 40
+SINK = "sink:"  # the catch-all rules' names, sink:<fact type>: a ':' no rule id can hold (engine/kb/rules.py)
 
 
 # --- durable_rules JSON ----------------------------------------------------------------------------------------
@@ -244,7 +246,7 @@ def compile_program(kb: KnowledgeBase) -> Program:
             # of other rules on generated inputs (tests/inference/test_differential.py); a catch-all that waits
             # for a fact never asserted made delete_state corrupt the heap (double free).
             for fact_type in FACT_TYPES:
-                definition[f"sink_{fact_type}"] = {"all": [{"m": {"type": fact_type}}], "pri": 999, "run": "sink"}
+                definition[f"{SINK}{fact_type}"] = {"all": [{"m": {"type": fact_type}}], "pri": 999, "run": "sink"}
             name = f"{base}_s{k}_c{start // CHUNK_SIZE}"
             chunks.append(Chunk(name, k, part, {name: definition}, _accepts([kb.rules[rid] for rid in part])))
     return Program(base, kb.version.hash, compiled, by_stratum, chunks)

@@ -36,7 +36,7 @@ from durable.engine import Host
 
 from engine.errors import SmartAuditError
 from engine.inference.plain import Firing
-from engine.inference.program import GATE, Program, binding_keys, conclude, merge_conclusions
+from engine.inference.program import GATE, SINK, Program, binding_keys, conclude, merge_conclusions
 
 __all__ = ["InferenceEngineError", "run_durable"]
 
@@ -83,8 +83,7 @@ def _host() -> _Host:
     return _HOST
 
 
-_SINK = "sink_"  # the catch-all rules' names: sink_<fact type>
-_SINK_MESSAGE = '{"' + _SINK  # how the engine's message of a catch-all's action begins
+_SINK_MESSAGE = '{"' + SINK  # how the engine's message of a catch-all's action begins (program.SINK)
 _ACTIONS: dict[str, Callable[[_Session, dict[str, Any]], None]] = {}
 
 
@@ -151,7 +150,7 @@ def _assert(host: _Host, ruleset: str, session: _Session, text: str, batch: bool
 
     As ``Host.assert_fact(s)`` does, less the state's re-serialisation after every action (no action changes the
     state) and less the wrapper's closure for the catch-alls' actions, which do nothing. Every fact is handled
-    (the catch-alls): any result code but 0 is an error. A catch-all's message (``{"sink_<type>": ...}``, the
+    (the catch-alls): any result code but 0 is an error. A catch-all's message (``{"sink:<type>": ...}``, the
     engine's own JSON) is recognised by its first characters and not decoded.
     """
     handle = host.get_ruleset(ruleset)._handle
@@ -191,6 +190,8 @@ def run_durable(program: Program, base: list[dict[str, Any]]) -> tuple[list[dict
             _readable(fact)
         facts = [dict(f) for f in base]
         texts = {f["id"]: json.dumps(f, ensure_ascii=False)[1:] for f in facts}  # each fact written once, less "{"
+        if len(texts) != len(facts):
+            raise InferenceEngineError("base facts with the same id: each fact must have its own id")
         known = {f["id"] for f in base}
         conclusions: list[dict[str, Any]] = []
         firings: list[Firing] = []

@@ -6,7 +6,10 @@ successful strict parse (duplicate keys refused: a file that fails is never cach
 bytes, in Python's ``marshal`` format (the plain types YAML gives: dict, list, str, int, float, bool, None), in
 ``$SMART_AUDIT_CACHE_DIR`` or else ``$XDG_CACHE_HOME/smart-audit`` (``~/.cache/smart-audit``). Validation of the
 knowledge base runs on every load, cached or not. ``SMART_AUDIT_CACHE_DIR=off`` turns the cache off; a cache that
-cannot be written, or a file in it that cannot be read, is passed over (the file is parsed as before).
+cannot be written, or a file in it that cannot be read, is passed over (the file is parsed as before). Entries are
+keyed also by PyYAML's version and the loader's code, so a change to either parses again. The knowledge base's
+hash is of the files' bytes, not of the cached data: keep the cache folder private to the service's user (the
+default is under its home).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 __all__ = ["MISS", "cache_dir", "get", "put"]
 
@@ -33,12 +38,21 @@ def cache_dir() -> Path | None:
     return Path(base) / "smart-audit" / "yaml"
 
 
+def _loader_version() -> str:
+    """What else decides the parsed data: PyYAML's version and the loader's own code (yamlio.py), by hash."""
+    source = (Path(__file__).with_name("yamlio.py")).read_bytes()
+    loader = hashlib.sha256(source + yaml.__version__.encode()).hexdigest()[:16]
+    return f"{_FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}-m{marshal.version}-{loader}"
+
+
+_VERSION = _loader_version()
+
+
 def _path(data: bytes) -> Path | None:
     root = cache_dir()
     if root is None:
         return None
-    version = f"{_FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}-m{marshal.version}"
-    return root / version / (hashlib.sha256(data).hexdigest() + ".marshal")
+    return root / _VERSION / (hashlib.sha256(data).hexdigest() + ".marshal")
 
 
 def get(data: bytes) -> Any:

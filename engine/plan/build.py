@@ -32,7 +32,7 @@ from engine.plan.shortlist import key_options
 
 __all__ = ["PLAN_VERSION", "build_plan", "projected_view"]
 
-PLAN_VERSION = "1"
+PLAN_VERSION = "2"  # 2: `projected` carries what differs from `evaluation` (session 5); 1: the whole evaluation
 
 
 def _j(value: Decimal | None, places: int = 3) -> float | None:

@@ -155,3 +155,23 @@ def test_a_finding_concluded_twice_carries_the_highest_severity() -> None:
     assert merge_conclusions([low, high], set()) == [high]
     assert merge_conclusions([high, low], set()) == [high]
     assert merge_conclusions([high], {"finding:x@step:a"}) == []
+
+
+def test_rule_ids_like_the_catch_alls_fire_alike(minimal_kb_path: Path, tmp_path: Path) -> None:
+    """The catch-all rules' names (program.SINK) cannot be a rule id: rules named ``sink_...`` fire as any other."""
+    import shutil
+
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(minimal_kb_path, kb_dir)
+    rules = kb_dir / "rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    assert "energy_above_ii" in text and "chain_rinse_lever" in text
+    rules.write_text(
+        text.replace("energy_above_ii", "sink_energy_above_ii").replace("chain_rinse_lever", "sink_step"),
+        encoding="utf-8",
+    )
+    kb = load_kb(kb_dir)
+    durable, plain = run(kb, make(8000, 1, False)), run(kb, make(8000, 1, False), engine="plain")
+    assert durable.conclusions == plain.conclusions and len(durable.conclusions) == 4
+    assert sorted(f.rule for f in durable.firings) == sorted(f.rule for f in plain.firings)
+    assert {"sink_energy_above_ii", "sink_step"} <= {f.rule for f in durable.firings}

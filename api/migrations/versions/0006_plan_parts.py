@@ -30,6 +30,8 @@ def downgrade() -> None:
     bind = op.get_bind()
     if bind.execute(sa.text("SELECT count(*) FROM plans WHERE plan_z IS NOT NULL")).scalar():
         raise RuntimeError("plans are stored in parts (revision 0006); a downgrade would lose them")
-    with op.batch_alter_table("plans") as batch:
+    # no table rebuild (a rebuild on SQLite drops the table, which its notes' and acceptances' foreign keys refuse):
+    # both databases drop a column in place (SQLite since 3.35)
+    with op.batch_alter_table("plans", recreate="never") as batch:
         batch.drop_column("trace_z")
         batch.drop_column("plan_z")
