@@ -48,8 +48,6 @@ class InferenceEngineError(SmartAuditError):
 @dataclass
 class _Session:
     program: Program
-    known: set[str]
-    conclusions: list[dict[str, Any]] = field(default_factory=list)
     produced: list[dict[str, Any]] = field(default_factory=list)  # this stratum's, asserted when it is complete
     firings: list[Firing] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -72,7 +70,6 @@ class _Host(Host):  # type: ignore[misc]
 _LOCK = threading.Lock()
 _HOST: _Host | None = None
 _REGISTERED: dict[str, Program] = {}
-_SESSIONS: dict[str, _Session] = {}
 _SID = itertools.count(1)
 
 
@@ -199,7 +196,7 @@ def run_durable(program: Program, base: list[dict[str, Any]]) -> tuple[list[dict
             produced: list[dict[str, Any]] = []
             for chunk in (c for c in program.chunks if c.stratum == k):
                 sent = [texts[f["id"]] for f in facts if chunk.admits(f)]
-                session = _session(program, chunk.name, sent, known)
+                session = _session(program, chunk.name, sent)
                 produced.extend(session.produced)
                 firings.extend(session.firings)
             new = merge_conclusions(produced, known)
@@ -210,13 +207,12 @@ def run_durable(program: Program, base: list[dict[str, Any]]) -> tuple[list[dict
         return conclusions, firings
 
 
-def _session(program: Program, ruleset: str, facts: list[str], known: set[str]) -> _Session:
+def _session(program: Program, ruleset: str, facts: list[str]) -> _Session:
     """One session of one chunk over ``facts`` (each fact's JSON text less its opening brace: the session id is
     written in front of it)."""
     host = _host()
     sid = str(next(_SID))
-    session = _Session(program, set(known))
-    _SESSIONS[sid] = session
+    session = _Session(program)
     failed = False
     try:
         if facts:
@@ -231,7 +227,6 @@ def _session(program: Program, ruleset: str, facts: list[str], known: set[str]) 
         failed = True
         raise
     finally:
-        del _SESSIONS[sid]
         if not failed:
             with contextlib.suppress(Exception):  # nothing was stored for this sid
                 host.delete_state(ruleset, sid)

@@ -14,6 +14,7 @@ default is under its home).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -24,7 +25,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["MISS", "cache_dir", "get", "put"]
+__all__ = ["MISS", "cache_dir", "entry", "get", "put"]
 
 MISS = object()
 _FORMAT = "1"  # bump when the loader's output for the same bytes changes (yamlio.py's constructors)
@@ -48,16 +49,16 @@ def _loader_version() -> str:
 _VERSION = _loader_version()
 
 
-def _path(data: bytes) -> Path | None:
+def entry(data: bytes) -> Path | None:
+    """Where the parsed data of a file with these bytes are kept (None: the cache is off)."""
     root = cache_dir()
     if root is None:
         return None
     return root / _VERSION / (hashlib.sha256(data).hexdigest() + ".marshal")
 
 
-def get(data: bytes) -> Any:
-    """The parsed data of a file with these bytes, or ``MISS``."""
-    path = _path(data)
+def get(path: Path | None) -> Any:
+    """The data kept at ``path`` (from :func:`entry`), or ``MISS``."""
     if path is None:
         return MISS
     try:
@@ -66,10 +67,10 @@ def get(data: bytes) -> Any:
         return MISS
 
 
-def put(data: bytes, value: Any) -> None:
-    path = _path(data)
+def put(path: Path | None, value: Any) -> None:
     if path is None:
         return
+    tmp: str | None = None
     try:
         blob = marshal.dumps(value)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,4 +79,6 @@ def put(data: bytes, value: Any) -> None:
             out.write(blob)
         os.replace(tmp, path)  # whole or not at all: a reader never sees half a file
     except (OSError, ValueError):
-        return
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)  # a write that failed leaves no temporary file behind

@@ -75,9 +75,10 @@ def load_yaml_text(text: str) -> Any:
 def load_yaml(path: Path) -> Any:
     """The file's data; from the parse cache when a file with the same bytes was parsed before (yamlcache.py)."""
     data = path.read_bytes()
-    cached = yamlcache.get(data)
+    kept = yamlcache.entry(data)
+    cached = yamlcache.get(kept)
     if cached is not yamlcache.MISS:
         return cached
     value = load_yaml_text(data.decode("utf-8"))
-    yamlcache.put(data, value)
+    yamlcache.put(kept, value)
     return value

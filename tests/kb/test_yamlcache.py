@@ -78,3 +78,15 @@ def test_the_knowledge_base_loads_the_same_from_the_cache(cache: Path) -> None:
     assert _entries(cache)
     assert cached.version.hash == fresh.version.hash
     assert sorted(cached.rules) == sorted(fresh.rules) and sorted(cached.options) == sorted(fresh.options)
+
+
+def test_a_failed_write_leaves_no_temporary_file(cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_text("k: 1\n", encoding="utf-8")
+
+    def refuse(src: str, dst: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(yamlcache.os, "replace", refuse)
+    assert load_yaml(path) == {"k": 1}
+    assert [p for p in cache.rglob("*") if p.is_file()] == []
