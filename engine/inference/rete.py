@@ -12,6 +12,12 @@
 - its Python wrapper runs every action through a closure that re-serialises the session state after it (one
   ``json.dumps`` and one C call per action, for the catch-alls too): the ready actions are run here by the same
   C calls (``start_action_for_state``, ``complete_and_start_action``), a catch-all's with no Python work;
+- (measured here, and read in its source) a stored fact's ``id`` and ``sid`` still point into the JSON text it
+  was asserted from (``copyMessage`` in state.c relocates every other string property into its own copy): once that
+  text is freed and its memory reused, a later join on ``id`` reads other bytes and silently misses. Python frees
+  the text when the call returns, so every text asserted in a session is held until its state is deleted
+  (``_Session.texts``; reproduced in tests/inference/test_rete_text_lifetime.py). Before this, about one
+  plan in 1,000-2,000 lost a firing of a rule joining on ``id`` after the gate, depending on what the allocator did;
 - (measured here) its C JSON reader rejects numbers in exponent notation, and in a batch silently drops that fact
   and all after it: facts carry no such numbers (engine/inference/facts.py) and are checked before asserting;
 - rule names are not passed to actions: each rule has its own named action that records the rule id and the
@@ -51,6 +57,8 @@ class _Session:
     produced: list[dict[str, Any]] = field(default_factory=list)  # this stratum's, asserted when it is complete
     firings: list[Firing] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # every text asserted in this session, held until its state is deleted: durable_rules keeps pointers into it
+    texts: list[str] = field(default_factory=list)
 
 
 class _Host(Host):  # type: ignore[misc]
@@ -217,10 +225,11 @@ def _session(program: Program, ruleset: str, facts: list[str]) -> _Session:
     try:
         if facts:
             head = '{"sid":' + json.dumps(sid) + ","
-            _call(_assert, host, ruleset, session, "[" + ",".join(head + t for t in facts) + "]", True)
+            session.texts.append("[" + ",".join(head + t for t in facts) + "]")
+            _call(_assert, host, ruleset, session, session.texts[-1], True)
             _check(session)
-        gate = json.dumps({"type": GATE, "id": GATE, "sid": sid})
-        _call(_assert, host, ruleset, session, gate, False)
+        session.texts.append(json.dumps({"type": GATE, "id": GATE, "sid": sid}))
+        _call(_assert, host, ruleset, session, session.texts[-1], False)
         _check(session)
         return session
     except InferenceEngineError:
@@ -231,4 +240,6 @@ def _session(program: Program, ruleset: str, facts: list[str]) -> _Session:
             with contextlib.suppress(Exception):  # nothing was stored for this sid
                 host.delete_state(ruleset, sid)
         # after an engine error durable_rules' state of the session may be corrupt, and delete_state then
-        # crashes the process: that session's state is left behind (a leak, not a crash)
+        # crashes the process: that session's state is left behind (a leak, not a crash); its sid is never used
+        # again, so nothing reads the texts it points into once they are released here
+        session.texts = []

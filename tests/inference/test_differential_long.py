@@ -1,13 +1,12 @@
 """The long differential run (marker ``fuzz``, not in CI): 4,000 generated self-inspections in one process,
 durable_rules against the plain evaluator, four seeds. Run: ``pytest -m fuzz tests/inference/test_differential_long.py``
 
-Known open defect (benchmarks/RESULTS.md, session 5): after a few hundred to a few thousand inputs in one
-process, durable_rules 2.0.28 now and then misses a firing of a rule that joins on ``id``
-(``cmp_exceedance_not_stably_compliant``, ``cmp_compliance_answer_contradicted``), and the same input agrees
-when run again in the same process (hypothesis reports it as flaky). It happens with this session's action loop
-and with session 4's (durable's own loop, every fact sent to every ruleset) alike. The bounded differential test
-(1,000 inputs, tests/inference/test_differential.py) has not shown it. Until it is understood this test is marked
-xfail (not strict): a pass shows as XPASS.
+It found the defect of session 5: after a few hundred to a few thousand inputs in one process, durable_rules
+2.0.28 now and then missed a firing of a rule that joins on ``id`` (``cmp_exceedance_not_stably_compliant``,
+``cmp_compliance_answer_contradicted``). The cause: a stored fact's ``id`` points into the JSON text it was
+asserted from, which Python freed when the call returned (tests/inference/test_rete_text_lifetime.py). Since the
+texts are held for the session (engine/inference/rete.py, ``_Session.texts``) the four seeds agree (4 passed,
+10 min 43 s, benchmarks/RESULTS.md, session 6).
 """
 
 from __future__ import annotations
@@ -20,10 +19,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from tests.inference.strategies import self_inspections
 from tests.inference.test_differential import GRAPH, KB, _compare
 
-pytestmark = [
-    pytest.mark.fuzz,
-    pytest.mark.xfail(strict=False, reason="durable_rules now and then misses a join firing after many sessions"),
-]
+pytestmark = pytest.mark.fuzz
 
 
 @pytest.mark.parametrize("round_seed", [1000, 1001, 1002, 1003])
