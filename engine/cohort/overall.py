@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
 from typing import Any
 
 from engine.cohort.members import Member, finding_kinds, indicator_rows
 from engine.cohort.solutions import plan_totals, solutions
 from engine.cohort.stats import QUANTILE_METHOD, percentile_ranks, summary
 from engine.errors import SmartAuditError
+from engine.exact import Fraction
 from engine.kb.cohortpolicy import CohortPolicy
 
 __all__ = ["LEVEL_ORDER", "CohortError", "evaluate_period", "is_common", "level_rank"]

@@ -15,7 +15,6 @@ import hashlib
 import json
 from dataclasses import replace
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from engine.errors import UnknownIdError
@@ -41,6 +40,7 @@ from engine.evaluate.result import (
     decimal_json,
     fraction_json,
 )
+from engine.exact import Fraction
 from engine.intake.model import SelfInspection, YearData
 from engine.kb import models as m
 from engine.kb.loader import KnowledgeBase
@@ -438,7 +438,7 @@ def evaluate(
             instances.extend(_instances_for_member(kb, si, the_year, bset, group, member, facts))
     y_worst, points = indices(bset, instances, "worst")
     undecided = any(i.level == INSUFFICIENT for i in instances)  # else the best case is the worst case
-    y_best = indices(bset, instances, "best")[0] if undecided else y_worst
+    y_best = indices(bset, instances, "best", with_points=False)[0] if undecided else y_worst
     overall, rating_detail = rating(bset, instances, y_worst, "worst")
     best = rating(bset, instances, y_best, "best")[0] if undecided else overall
     block = blocking(bset, instances, overall, y_worst, points, rating_detail)

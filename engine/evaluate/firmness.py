@@ -15,12 +15,12 @@ never counted, in either reading.
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 from engine.evaluate.instances import effective_thresholds
 from engine.evaluate.rating import indices, rating
 from engine.evaluate.result import INSUFFICIENT, NOT_APPLICABLE, InstanceResult, fraction_json
+from engine.exact import Fraction
 from engine.kb import models as m
 
 __all__ = ["RULE", "contested_rows", "level_firmness", "mark_not_rated"]
@@ -106,8 +106,8 @@ def level_firmness(
     undecided = any(i.level == INSUFFICIENT for i in instances)  # else the best case is the worst case
 
     def rated(excluded: set[str]) -> tuple[tuple[str, str], dict[str, Fraction]]:
-        y_w, _ = indices(bset, instances, "worst", excluded)
-        y_b = indices(bset, instances, "best", excluded)[0] if undecided else y_w
+        y_w, _ = indices(bset, instances, "worst", excluded, with_points=False)
+        y_b = indices(bset, instances, "best", excluded, with_points=False)[0] if undecided else y_w
         worst, _ = rating(bset, instances, y_w, "worst", excluded)
         best, _ = rating(bset, instances, y_b, "best", excluded) if undecided else (worst, None)
         return (worst, best), y_w

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from fractions import Fraction
 
 from engine.evaluate.copper import copper_recovery
 from engine.evaluate.result import Computed, Input, LevelThreshold
+from engine.exact import Fraction
 from engine.intake.model import Outlet, Product, SelfInspection, YearData
 from engine.intake.quantities import PER_PRODUCT, read_quantity
 from engine.kb import models as m

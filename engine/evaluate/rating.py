@@ -8,10 +8,10 @@ Arithmetic is exact (fractions), so "Y_III = 100" is decided exactly.
 from __future__ import annotations
 
 from collections.abc import Collection
-from fractions import Fraction
 from typing import Any
 
 from engine.evaluate.result import INSUFFICIENT, NOT_APPLICABLE, InstanceResult, fraction_json
+from engine.exact import Fraction
 from engine.kb import models as m
 
 __all__ = ["blocking", "indices", "rating"]
@@ -28,9 +28,14 @@ def _case_level(inst: InstanceResult, case: str) -> str:
 
 
 def indices(
-    bset: m.BenchmarkSet, instances: list[InstanceResult], case: str, excluded: Collection[str] = ()
+    bset: m.BenchmarkSet,
+    instances: list[InstanceResult],
+    case: str,
+    excluded: Collection[str] = (),
+    with_points: bool = True,
 ) -> tuple[dict[str, Fraction], dict[str, dict[str, Fraction]]]:
-    """Y per level and each instance's points; ``case`` worst or best for undecided memberships.
+    """Y per level and each instance's points (none unless ``with_points``); ``case`` worst or best for undecided
+    memberships.
 
     A level's Y is Σ over groups of the group's share × the weights of its instances that reach the level
     (the same sum as Σ of the instances' points, with far fewer exact operations)."""
@@ -55,7 +60,8 @@ def indices(
             continue
         if inst.group not in share:
             share[inst.group] = group_weight[inst.group] / gsum * 100 / total
-        points[inst.key] = dict.fromkeys(levels, share[inst.group] * inst.weight)
+        if with_points:
+            points[inst.key] = dict.fromkeys(levels, share[inst.group] * inst.weight)
         bound = _case_level(inst, case) if inst.level == INSUFFICIENT else None
         for lv in levels:
             reached = inst.reached.get(lv)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal, getcontext
-from fractions import Fraction
 from typing import Any
 
 from engine.evaluate.criteria import LeafResult, Outcome
+from engine.exact import Fraction
 
 __all__ = [
     "Computed",
@@ -36,11 +36,14 @@ def decimal_json(value: Decimal | None, places: int = 6) -> float | None:
     return _rounded(value, places)
 
 
+_QUANTUM = tuple(Decimal(1).scaleb(-p) for p in range(13))  # 1, 0.1, ... 1E-12: exact in any context
+
+
 def _rounded(value: Decimal, places: int) -> float:
     """Half-even to ``places`` decimals; a value too large for that in the decimal context (a projection that leaves
     almost no wastewater) keeps the places its size allows instead of failing."""
-    room = getcontext().prec - 1 - max(value.adjusted(), 0)
-    return float(value.quantize(Decimal(1).scaleb(-min(places, room))))
+    p = min(places, getcontext().prec - 1 - max(value.adjusted(), 0))
+    return float(value.quantize(_QUANTUM[p] if 0 <= p < len(_QUANTUM) else Decimal(1).scaleb(-p)))
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,22 @@ class LevelThreshold:
         return out
 
 
+BRIEF_KEYS = (
+    "id",
+    "key",
+    "instance",
+    "group",
+    "kind",
+    "value",
+    "unit",
+    "level",
+    "reached",
+    "limiting",
+    "level_range",
+    "points",
+)
+
+
 @dataclass
 class InstanceResult:
     """One indicator as evaluated for this enterprise (per board type where the indicator is)."""
@@ -115,7 +134,7 @@ class InstanceResult:
     level_best: str
     reached: dict[str, Outcome]
     thresholds: list[LevelThreshold] = field(default_factory=list)
-    weight: Fraction = Fraction(0)  # member weight x output share, before renormalisation
+    weight: Fraction = Fraction(0)  # noqa: RUF009 - immutable; member weight x output share, before renormalisation
     share: Fraction | None = None
     limiting: bool = False
     limiting_grade: str = ""
@@ -138,6 +157,26 @@ class InstanceResult:
     @property
     def key(self) -> str:
         return self.id if self.instance is None else f"{self.id}[{self.instance}]"
+
+    def brief(self) -> dict[str, Any]:
+        """What a projected evaluation carries of the indicator: ``as_dict`` restricted to ``BRIEF_KEYS``."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "key": self.key,
+            "instance": self.instance,
+            "group": self.group,
+            "kind": self.kind,
+            "value": decimal_json(self.value),
+            "unit": self.unit,
+            "level": self.level,
+            "reached": dict(self.reached),
+            "limiting": self.limiting,
+        }
+        if self.level == INSUFFICIENT:
+            out["level_range"] = {"worst": self.level_worst, "best": self.level_best}
+        if self.points:
+            out["points"] = {k: fraction_json(v) for k, v in self.points.items()}
+        return out
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -220,7 +259,12 @@ class EvaluationResult:
     def instance(self, key: str) -> InstanceResult:
         return next(i for i in self.instances if i.key == key)
 
-    def as_dict(self) -> dict[str, Any]:
+    def indices_json(self) -> dict[str, float | None]:
+        """The comprehensive indices Y per level (worst case), as ``as_dict`` gives them."""
+        return {f"Y_{lv}": fraction_json(self.indices_worst[lv], 4) for lv in self.benchmark_set["levels"]}
+
+    def as_dict(self, brief: bool = False) -> dict[str, Any]:
+        """The evaluation as JSON; ``brief``: each indicator as ``InstanceResult.brief`` gives it."""
         levels = self.benchmark_set["levels"]
         return {
             "kb_version": self.kb_version,
@@ -232,14 +276,14 @@ class EvaluationResult:
             "overall_level": self.overall_level,
             "overall_level_range": {"worst": self.overall_level, "best": self.overall_best},
             "determined": self.determined,
-            "indices": {f"Y_{lv}": fraction_json(self.indices_worst[lv], 4) for lv in levels},
+            "indices": self.indices_json(),
             "indices_exact": {f"Y_{lv}": str(self.indices_worst[lv]) for lv in levels},
             "indices_best_case": {f"Y_{lv}": fraction_json(self.indices_best[lv], 4) for lv in levels},
             "rating": self.rating,
             "blocking": self.blocking,
             "level_firmness": self.level_firmness,
             "groups": self.groups,
-            "indicators": [i.as_dict() for i in self.instances],
+            "indicators": [i.brief() if brief else i.as_dict() for i in self.instances],
             "trends": self.trends,
             "data_quality": {
                 "warnings": self.warnings,

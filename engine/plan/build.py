@@ -115,15 +115,25 @@ def _collect(
 
 
 def _evaluate_options(
-    kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, recs: dict[str, Rec], price_list: dict[str, Any]
+    kb: KnowledgeBase,
+    si: SelfInspection,
+    ev: EvaluationResult,
+    recs: dict[str, Rec],
+    price_list: dict[str, Any],
+    estimates: dict[tuple[str, tuple[str, ...]], Any],
 ) -> None:
+    """Each option's savings, costs and priority. ``estimates``: the savings already estimated for an option on
+    the same steps (a pure function of the plant's data; nothing changes a Savings once its model made it)."""
     year = si.year(ev.year)
     pools = Pools.of(kb, si, year)
     fees = stream_fees(pools)
     blocking = {row["key"].split("[")[0] for row in ev.blocking.get("indicators", [])}
     limiting = {i.id for i in ev.instances if i.limiting}
     for rec in recs.values():
-        rec.savings = estimate(kb, si, year, rec.option, rec.steps)
+        key = (rec.option.id, tuple(rec.steps))
+        if key not in estimates:
+            estimates[key] = estimate(kb, si, year, rec.option, rec.steps)
+        rec.savings = estimates[key]
     for rec in recs.values():
         amounts = rec.savings.amounts if rec.savings is not None else {}
         rec.opex = operating_cost(pools, rec.option, rec.steps, rec.savings)
@@ -171,7 +181,8 @@ def _recommended(
     for oid, checks in screening.checks.items():
         if oid in recs:
             recs[oid].checks = checks
-    _evaluate_options(kb, si, ev, recs, price_list)
+    estimates: dict[tuple[str, tuple[str, ...]], Any] = {}
+    _evaluate_options(kb, si, ev, recs, price_list, estimates)
     resolution = screening.log + _drop_nothing_to_save(recs)
     resolution += resolve(
         kb,
@@ -180,7 +191,7 @@ def _recommended(
         nodes=inf.trace.nodes,
         in_place=lambda option, steps: in_place(kb, si, ev.year, option, steps),
     )
-    _evaluate_options(kb, si, ev, recs, price_list)  # added prerequisites get their figures too
+    _evaluate_options(kb, si, ev, recs, price_list, estimates)  # added prerequisites get their figures too
     return sorted(recs.values(), key=rank_key), resolution, screening.questions
 
 
@@ -356,27 +367,11 @@ def _totals(
 # The projected evaluation keeps what differs from the evaluation: values, levels, indices, rating and what blocks;
 # the indicators' names, thresholds, sources, criteria and texts are those of ``evaluation`` (same knowledge base).
 _PROJECTED_DROP = ("kb_version", "kb_hash", "input_hash", "enterprise", "benchmark_set", "completeness")
-_PROJECTED_INDICATOR = (
-    "id",
-    "key",
-    "instance",
-    "group",
-    "kind",
-    "value",
-    "unit",
-    "level",
-    "reached",
-    "limiting",
-    "level_range",
-    "points",
-)
 
 
 def projected_view(ev: EvaluationResult) -> dict[str, Any]:
     """The projected evaluation as a plan carries it: what differs from the evaluation of the plant's own data."""
-    out = {k: v for k, v in ev.as_dict().items() if k not in _PROJECTED_DROP}
-    out["indicators"] = [{k: i[k] for k in _PROJECTED_INDICATOR if k in i} for i in out["indicators"]]
-    return out
+    return {k: v for k, v in ev.as_dict(brief=True).items() if k not in _PROJECTED_DROP}
 
 
 def build_plan(
@@ -427,7 +422,7 @@ def build_plan(
         "projected": projected_view(after_all),
         "projected_no_low_cost": {
             "overall_level": after_low.overall_level,
-            "indices": after_low.as_dict()["indices"],
+            "indices": after_low.indices_json(),
         },
         "trace": inf.trace.flat(),
         "why_not_basis": why_not_basis(inf.base, inf.firings),

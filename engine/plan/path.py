@@ -26,11 +26,11 @@ Rules of the selection:
 from __future__ import annotations
 
 import json
-from fractions import Fraction
 from typing import Any
 
 from engine.errors import UnknownIdError
 from engine.evaluate.result import INSUFFICIENT, NOT_APPLICABLE, EvaluationResult, fraction_json
+from engine.exact import Fraction
 from engine.graph import ProcessGraph
 from engine.intake.model import SelfInspection
 from engine.kb.loader import KnowledgeBase

@@ -13,11 +13,13 @@ These are physics, not figures about the world: the only inputs are r and the la
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["flow_factor", "layout_of"]
 
 
+@lru_cache(maxsize=4096)  # a pure function of (n, r), asked for again on every line and plan of the same layout
 def _counter_current(n: int, r: float) -> float:
     """x = Q/K solving 1 + x + ... + xⁿ = r, by bisection (the left side rises with x)."""
     if r <= 1:
