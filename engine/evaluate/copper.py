@@ -140,7 +140,7 @@ def _recovered(kb: KnowledgeBase, year: YearData, yi: int, comp: m.CopperBalance
 
 def copper_recovery(kb: KnowledgeBase, si: SelfInspection, year: YearData, comp: m.CopperBalance) -> Computed:
     """Copper recovered ÷ copper entering × 100 (%), with every input read; None when one is missing."""
-    yi = si.years.index(year)
+    yi = si.index_of(year)
     out = Computed(None)
     recovered = _recovered(kb, year, yi, comp, out)
     laminate = _laminate(year, yi, comp, out)

@@ -134,17 +134,15 @@ def _qualitative(
         inst.criteria_log[level] = log
 
     def reached(assume: bool) -> dict[str, bool]:
+        """A level with criteria is reached when its own and every looser level's criteria hold; a level without
+        is reached when some stricter level with criteria is."""
         value = {lv: (assume if o is None else o) for lv, o in own.items()}
+        held = [True] * (len(levels) + 1)  # held[i]: the criteria of levels[i:] all hold
+        for i in range(len(levels) - 1, -1, -1):
+            held[i] = held[i + 1] and value.get(levels[i], True)
         out: dict[str, bool] = {}
         for i, level in enumerate(levels):
-            looser = [lv for lv in levels[i:] if lv in value]
-            if level in value:
-                out[level] = all(value[lv] for lv in looser)
-            else:
-                stricter = [lv for lv in levels[:i] if lv in value]
-                out[level] = any(
-                    value[lv] and all(value[x] for x in levels[levels.index(lv) :] if x in value) for lv in stricter
-                )
+            out[level] = held[i] if level in value else any(held[j] for j in range(i) if levels[j] in value)
         return out
 
     worst, best = reached(False), reached(True)
@@ -363,9 +361,7 @@ def _member_instances(
         inst = new(None, None, "plant")
         inst.level, inst.level_worst, inst.level_best = INSUFFICIENT, FAILS, bset.levels[0]
         inst.reached = {lv: None for lv in bset.levels}
-        inst.missing = [
-            f"years[{si.years.index(year)}].products[{i}].output" for i, o in enumerate(outputs) if o is None
-        ]
+        inst.missing = [f"years[{si.index_of(year)}].products[{i}].output" for i, o in enumerate(outputs) if o is None]
         return [inst]
     total = sum((o for o in outputs if o is not None), Decimal(0))
     shares = [Fraction(o) / Fraction(total) for o in outputs if o is not None]

@@ -126,7 +126,7 @@ def compute_value(
     ``factor_year`` chooses the grid factor (default: the year's own); a trend over several years uses the
     evaluated year's factor for every year, so that it shows the plant's change, not the grid's.
     """
-    yi = si.years.index(year)
+    yi = si.index_of(year)
     out = Computed(None)
     comp = ind.compute
     if isinstance(comp, m.PerOutput):

@@ -162,7 +162,7 @@ def effluent_facts(kb: KnowledgeBase, si: SelfInspection, year: int) -> list[Eff
     std = kb.effluent_standards.get(GB21900)
     if std is None:
         return []
-    yi = si.years.index(si.year(year))
+    yi = si.index_of(si.year(year))
     ww = si.year(year).wastewater
     path = f"years[{yi}].wastewater"
     out = []

@@ -102,7 +102,7 @@ def build_facts(kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, gra
     ent.update(_answers(dict(si.answers)))
     out.facts.append(ent)
     out.inputs["enterprise"] = [{"path": f"answers.{k}", "value": _plain(v)} for k, v in sorted(si.answers.items())]
-    yi_latest = si.years.index(latest)
+    yi_latest = si.index_of(latest)
     out.inputs["enterprise"] += [
         {"path": f"years[{yi_latest}].wastes[{wi}].destination", "value": f"{w.label}: unknown"} for wi, w in unknown
     ]
@@ -180,7 +180,7 @@ def build_facts(kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, gra
         for sid in kb.steps[f.step].outputs_with(f.chemistry):
             produced.setdefault(sid, []).append(f.step)
     reported: dict[str, list[tuple[int, Any]]] = {}
-    yi = si.years.index(latest)
+    yi = si.index_of(latest)
     for wi, waste in enumerate(latest.wastes):
         if waste.stream in kb.streams:  # custom wastes have no stream fact; the enterprise fact names them
             reported.setdefault(waste.stream, []).append((wi, waste))

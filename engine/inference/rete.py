@@ -32,6 +32,7 @@ import contextlib
 import copy
 import itertools
 import json
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ class InferenceEngineError(SmartAuditError):
 @dataclass
 class _Session:
     program: Program
+    by_id: dict[str, dict[str, Any]]  # the run's facts so far by id (what the bound facts are read from)
     produced: list[dict[str, Any]] = field(default_factory=list)  # this stratum's, asserted when it is complete
     firings: list[Firing] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -88,20 +90,39 @@ def _host() -> _Host:
     return _HOST
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), without a new encoder
 _SINK_MESSAGE = '{"' + SINK  # how the engine's message of a catch-all's action begins (program.SINK)
-_ACTIONS: dict[str, Callable[[_Session, dict[str, Any]], None]] = {}
+# A ready action's message is ``{"<rule id>":{"g__gate":{...},"b0":{<fact>},"b1":{<fact>}...}}`` with each fact as
+# the text it was asserted from: ``{"sid":"<n>","id": <its id>, ...`` (``_text`` writes the id first). The
+# bound facts are known by their ids; their fields are ours (``_Session.by_id``), so the message is not decoded.
+# Inside a JSON string every quote is escaped, so this sequence can only be the start of a bound fact.
+_BOUND = re.compile(r'"(b\d+)":\{"sid":"\d+","id": ("(?:[^"\\]|\\.)*")')
+_ACTIONS: dict[str, Callable[[_Session, dict[str, str]], None]] = {}
+_WHEN: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}  # (kb hash, rule id) -> (binding, key) of ``when``
 
 
-def _make_action(rule_id: str) -> Callable[[_Session, dict[str, Any]], None]:
-    def action(session: _Session, matched: dict[str, Any]) -> None:
+def _text(fact: dict[str, Any]) -> str:
+    """The fact's JSON text less its opening brace, its id first (the session id is written in front of it)."""
+    return _ENCODE({"id": fact["id"], **fact})[1:]
+
+
+def _when(program: Program, rule_id: str) -> tuple[tuple[str, str], ...]:
+    key = (program.kb_hash, rule_id)
+    if key not in _WHEN:
+        rule = program.rules[rule_id].rule
+        keys = binding_keys(rule)
+        _WHEN[key] = tuple((p.as_, keys[p.as_]) for p in rule.when)
+    return _WHEN[key]
+
+
+def _make_action(rule_id: str) -> Callable[[_Session, dict[str, str]], None]:
+    def action(session: _Session, ids: dict[str, str]) -> None:
         try:
             compiled = session.program.rules[rule_id]
-            keys = binding_keys(compiled.rule)  # matched: the facts of this firing by binding key
-            bound = {p.as_: dict(matched[keys[p.as_]]) for p in compiled.rule.when}
-            for fact in bound.values():
-                fact.pop("sid", None)
+            when = _when(session.program, rule_id)  # ids: the ids of this firing's facts by binding key
+            bound = {name: session.by_id[ids[key]] for name, key in when}
             conclusion = conclude(compiled.rule, bound)
-            session.firings.append(Firing(rule_id, tuple(bound[p.as_]["id"] for p in compiled.rule.when), conclusion))
+            session.firings.append(Firing(rule_id, tuple(ids[key] for _, key in when), conclusion))
             session.produced.append(conclusion)
         except Exception as exc:  # recorded and raised after the call, as a failed session
             session.errors.append(f"rule {rule_id}: {type(exc).__name__}: {exc}")
@@ -167,9 +188,10 @@ def _assert(host: _Host, ruleset: str, session: _Session, text: str, batch: bool
     result: str | None = started[1] if started else None
     while result:
         if not result.startswith(_SINK_MESSAGE):
-            action_name, matched = next(iter(json.loads(result).items()))
+            action_name = result[2 : result.index('"', 2)]  # rule ids are [a-z][a-z0-9_]*: nothing escaped
+            ids = {key: json.loads(text) for key, text in _BOUND.findall(result)}
             try:
-                _ACTIONS[action_name](session, matched)
+                _ACTIONS[action_name](session, ids)
             except BaseException:
                 durable_rules_engine.abandon_action(handle, state_offset)
                 raise
@@ -194,7 +216,8 @@ def run_durable(program: Program, base: list[dict[str, Any]]) -> tuple[list[dict
         for fact in base:
             _readable(fact)
         facts = [dict(f) for f in base]
-        texts = {f["id"]: json.dumps(f, ensure_ascii=False)[1:] for f in facts}  # each fact written once, less "{"
+        texts = {f["id"]: _text(f) for f in facts}  # each fact written once
+        by_id = {f["id"]: f for f in facts}
         if len(texts) != len(facts):
             raise InferenceEngineError("base facts with the same id: each fact must have its own id")
         known = {f["id"] for f in base}
@@ -204,23 +227,24 @@ def run_durable(program: Program, base: list[dict[str, Any]]) -> tuple[list[dict
             produced: list[dict[str, Any]] = []
             for chunk in (c for c in program.chunks if c.stratum == k):
                 sent = [texts[f["id"]] for f in facts if chunk.admits(f)]
-                session = _session(program, chunk.name, sent)
+                session = _session(program, chunk.name, sent, by_id)
                 produced.extend(session.produced)
                 firings.extend(session.firings)
             new = merge_conclusions(produced, known)
             known.update(c["id"] for c in new)
             conclusions.extend(new)
             facts.extend(new)
-            texts.update((c["id"], json.dumps(c, ensure_ascii=False)[1:]) for c in new)
+            texts.update((c["id"], _text(c)) for c in new)
+            by_id.update((c["id"], c) for c in new)
         return conclusions, firings
 
 
-def _session(program: Program, ruleset: str, facts: list[str]) -> _Session:
+def _session(program: Program, ruleset: str, facts: list[str], by_id: dict[str, dict[str, Any]]) -> _Session:
     """One session of one chunk over ``facts`` (each fact's JSON text less its opening brace: the session id is
     written in front of it)."""
     host = _host()
     sid = str(next(_SID))
-    session = _Session(program)
+    session = _Session(program, by_id)
     failed = False
     try:
         if facts:

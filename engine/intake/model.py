@@ -396,6 +396,13 @@ class SelfInspection(_Model):
     def year(self, year: int) -> YearData:
         return next(y for y in self.years if y.year == year)
 
+    def index_of(self, year: YearData) -> int:
+        """The position of ``year`` in ``years`` (by identity: comparing the models field by field is slow)."""
+        for i, y in enumerate(self.years):
+            if y is year:
+                return i
+        return self.years.index(year)
+
     def steps_run(self) -> list[str]:
         return [s.step for s in self.process if s.run]
 

@@ -120,10 +120,11 @@ def _evaluate_options(
     ev: EvaluationResult,
     recs: dict[str, Rec],
     price_list: dict[str, Any],
-    estimates: dict[tuple[str, tuple[str, ...]], Any],
+    figures: dict[tuple[str, tuple[str, ...]], tuple[Any, ...]],
 ) -> None:
-    """Each option's savings, costs and priority. ``estimates``: the savings already estimated for an option on
-    the same steps (a pure function of the plant's data; nothing changes a Savings once its model made it)."""
+    """Each option's savings, costs and priority. ``figures``: what was already worked out for an option on the
+    same steps (savings, costs and money are functions of the plant's data, the option and its steps; nothing
+    changes them once made); the priority is worked out each time (it reads the evaluation's blocking)."""
     year = si.year(ev.year)
     pools = Pools.of(kb, si, year)
     fees = stream_fees(pools)
@@ -131,17 +132,28 @@ def _evaluate_options(
     limiting = {i.id for i in ev.instances if i.limiting}
     for rec in recs.values():
         key = (rec.option.id, tuple(rec.steps))
-        if key not in estimates:
-            estimates[key] = estimate(kb, si, year, rec.option, rec.steps)
-        rec.savings = estimates[key]
-    for rec in recs.values():
-        amounts = rec.savings.amounts if rec.savings is not None else {}
-        rec.opex = operating_cost(pools, rec.option, rec.steps, rec.savings)
-        rec.money = valuation(rec.savings, price_list, fees, rec.opex) if amounts else None
-        rec.co2 = _co2(kb, si, ev.year, amounts)
-        rec.investment = investment(si, pools, rec.option, rec.steps)
-        rec.cost_class_by_investment = _class_by_investment(kb, rec)
-        rec.payback = payback(rec.investment, rec.money)
+        if key in figures:
+            (rec.savings, rec.opex, rec.money, rec.co2, rec.investment, rec.cost_class_by_investment, rec.payback) = (
+                figures[key]
+            )
+        else:
+            rec.savings = estimate(kb, si, year, rec.option, rec.steps)
+            amounts = rec.savings.amounts if rec.savings is not None else {}
+            rec.opex = operating_cost(pools, rec.option, rec.steps, rec.savings)
+            rec.money = valuation(rec.savings, price_list, fees, rec.opex) if amounts else None
+            rec.co2 = _co2(kb, si, ev.year, amounts)
+            rec.investment = investment(si, pools, rec.option, rec.steps)
+            rec.cost_class_by_investment = _class_by_investment(kb, rec)
+            rec.payback = payback(rec.investment, rec.money)
+            figures[key] = (
+                rec.savings,
+                rec.opex,
+                rec.money,
+                rec.co2,
+                rec.investment,
+                rec.cost_class_by_investment,
+                rec.payback,
+            )
         rec.priority = priority(kb, rec, ev, blocking, limiting)
 
 
@@ -181,8 +193,8 @@ def _recommended(
     for oid, checks in screening.checks.items():
         if oid in recs:
             recs[oid].checks = checks
-    estimates: dict[tuple[str, tuple[str, ...]], Any] = {}
-    _evaluate_options(kb, si, ev, recs, price_list, estimates)
+    figures: dict[tuple[str, tuple[str, ...]], tuple[Any, ...]] = {}
+    _evaluate_options(kb, si, ev, recs, price_list, figures)
     resolution = screening.log + _drop_nothing_to_save(recs)
     resolution += resolve(
         kb,
@@ -191,7 +203,7 @@ def _recommended(
         nodes=inf.trace.nodes,
         in_place=lambda option, steps: in_place(kb, si, ev.year, option, steps),
     )
-    _evaluate_options(kb, si, ev, recs, price_list, estimates)  # added prerequisites get their figures too
+    _evaluate_options(kb, si, ev, recs, price_list, figures)  # added prerequisites get their figures too
     return sorted(recs.values(), key=rank_key), resolution, screening.questions
 
 

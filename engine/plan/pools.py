@@ -59,7 +59,7 @@ class Pools:
         families = set(rinse_q.families) if rinse_q else set()
         wet = sorted(f.step for f in si.process if f.run and f.step in kb.steps and kb.steps[f.step].family in families)
         answers = {f.step: dict(f.answers) for f in si.process if f.run}
-        return cls(kb, si, year, si.years.index(year), answers, wet)
+        return cls(kb, si, year, si.index_of(year), answers, wet)
 
     # --- plant totals ---------------------------------------------------------------------------------------
     @property

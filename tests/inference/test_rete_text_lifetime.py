@@ -92,8 +92,8 @@ def test_texts_are_released_after_the_session(monkeypatch: pytest.MonkeyPatch) -
     seen: list[rete._Session] = []
     real = rete._session
 
-    def recording(program: Any, ruleset: str, facts: list[str]) -> rete._Session:
-        session = real(program, ruleset, facts)
+    def recording(program: Any, ruleset: str, facts: list[str], by_id: dict[str, Any]) -> rete._Session:
+        session = real(program, ruleset, facts, by_id)
         seen.append(session)
         return session
 
