@@ -101,3 +101,36 @@ def test_texts_are_released_after_the_session(monkeypatch: pytest.MonkeyPatch) -
     si = parse_self_inspection(KB, _exceeding()).inspection
     infer(KB, si, evaluate(KB, si), GRAPH, engine="durable", explain=False)
     assert seen and all(s.texts == [] for s in seen)
+
+
+def test_bound_fact_ids_are_read_from_any_text() -> None:
+    """The actions read the bound facts' ids from the engine's message without decoding it (rete._BOUND): ids
+    with quotes, backslashes and Chinese, and a string field that spells the very sequence it looks for, give the
+    same firings and conclusions as the plain evaluator."""
+    from engine.inference.facts import build_facts
+    from engine.inference.plain import run_plain
+    from engine.inference.run import program_for
+
+    si = parse_self_inspection(KB, _exceeding()).inspection
+    facts = build_facts(KB, si, evaluate(KB, si), GRAPH).facts
+    renamed = {f["id"]: f'{f["id"]}"\\排口"' for f in facts if f["type"] == "effluent"}
+    assert renamed
+
+    def rename(value: Any) -> Any:
+        if isinstance(value, str):
+            return renamed.get(value, value)
+        if isinstance(value, list):
+            return [rename(v) for v in value]
+        return value
+
+    facts = [{k: rename(v) for k, v in f.items()} for f in facts]
+    for f in facts:
+        if f["type"] == "enterprise":
+            f["decoy"] = '"b0":{"sid":"1","id": "decoy", "b1":{"sid":"22","id": "x\\"'
+    program = program_for(KB)
+    durable_c, durable_f = rete.run_durable(program, facts)
+    plain_c, plain_f = run_plain(program, facts)
+    assert sorted(durable_c, key=lambda c: c["id"]) == sorted(plain_c, key=lambda c: c["id"])
+    assert sorted((f.rule, f.premises) for f in durable_f) == sorted((f.rule, f.premises) for f in plain_f)
+    joined = [f for f in durable_f if f.rule in ID_JOIN_RULES]
+    assert joined and all(any(p in renamed.values() for p in f.premises) for f in joined)
