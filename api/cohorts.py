@@ -12,7 +12,7 @@ from engine.cohort import CohortPolicy, Member, evaluate_cohort
 from engine.cohort.members import shared, slim_member
 from engine.intake.validate import SelfInspectionInvalid, parse_self_inspection
 from engine.kb.loader import KnowledgeBase
-from engine.plan.build import build_plan
+from engine.plan.build import build_member_plan
 
 __all__ = ["MemberInput", "cohort_policy", "evaluate_members", "finding_titles", "member_of"]
 
@@ -30,9 +30,10 @@ def finding_titles(kb: KnowledgeBase) -> dict[str, Any]:
 
 
 def member_of(kb: KnowledgeBase, period: str, raw: Any, ref: str | None, graph: Any = None) -> Member:
-    """Validate (raises SelfInspectionInvalid) and plan one member."""
+    """Validate (raises SelfInspectionInvalid) and plan one member (the part of its plan a cohort reads)."""
     validated = parse_self_inspection(kb, raw)
-    plan = build_plan(kb, validated.inspection, graph=graph, warnings=[w.as_dict() for w in validated.warnings])
+    warnings = [w.as_dict() for w in validated.warnings]
+    plan = build_member_plan(kb, validated.inspection, graph=graph, warnings=warnings)
     return Member(str(validated.inspection.enterprise.id), period, raw, plan, ref)
 
 

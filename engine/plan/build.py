@@ -7,6 +7,7 @@ The plan is deterministic: the same self-inspection and knowledge base give the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,7 @@ from engine.inference.run import InferenceResult, infer
 from engine.inference.whynot import why_not_basis
 from engine.intake.model import SelfInspection
 from engine.kb.loader import KnowledgeBase
+from engine.plan.after import before_after, projected_view, targets_of
 from engine.plan.benefits import UNITS, Triple, estimate
 from engine.plan.combine import Combined, combine
 from engine.plan.costs import combined_money, investment, operating_cost, payback, prices, stream_fees, valuation
@@ -207,46 +209,6 @@ def _recommended(
     return sorted(recs.values(), key=rank_key), resolution, screening.questions
 
 
-def _targets(ev: EvaluationResult, after_low: EvaluationResult, after_all: EvaluationResult) -> list[dict[str, Any]]:
-    low = {i.key: i for i in after_low.instances}
-    full = {i.key: i for i in after_all.instances}
-    out = []
-    for inst in ev.instances:
-        if inst.kind != "quantitative" or inst.level in ("I", "not_applicable"):
-            continue
-        a, b = low.get(inst.key), full.get(inst.key)
-        out.append(
-            {
-                "indicator": inst.key,
-                "unit": inst.unit,
-                "now": {"value": decimal_json(inst.value), "level": inst.level},
-                "after_no_low_cost": {"value": decimal_json(a.value) if a else None, "level": a.level if a else None},
-                "after_all": {"value": decimal_json(b.value) if b else None, "level": b.level if b else None},
-                "next_level": inst.next_level,
-            }
-        )
-    return out
-
-
-def _before_after(ev: EvaluationResult, after: EvaluationResult) -> list[dict[str, Any]]:
-    later = {i.key: i for i in after.instances}
-    rows = []
-    for inst in ev.instances:
-        other = later.get(inst.key)
-        rows.append(
-            {
-                "indicator": inst.key,
-                "unit": inst.unit,
-                "before": {"value": decimal_json(inst.value), "level": inst.level},
-                "after": {
-                    "value": decimal_json(other.value) if other else None,
-                    "level": other.level if other else None,
-                },
-            }
-        )
-    return rows
-
-
 _NOTES = {
     "missing": {
         "zh": "补充上列数据后即可量化",
@@ -376,14 +338,36 @@ def _totals(
     return out
 
 
-# The projected evaluation keeps what differs from the evaluation: values, levels, indices, rating and what blocks;
-# the indicators' names, thresholds, sources, criteria and texts are those of ``evaluation`` (same knowledge base).
-_PROJECTED_DROP = ("kb_version", "kb_hash", "input_hash", "enterprise", "benchmark_set", "completeness")
+@dataclass
+class _Core:
+    """What every plan is built from: the evaluation, the inference, the resolved options and their combination."""
+
+    ev: EvaluationResult
+    inf: InferenceResult
+    price_list: dict[str, Any]
+    ordered: list[Rec]
+    resolution: list[dict[str, Any]]
+    questions: list[dict[str, Any]]
+    pools: Pools
+    combined: Combined
 
 
-def projected_view(ev: EvaluationResult) -> dict[str, Any]:
-    """The projected evaluation as a plan carries it: what differs from the evaluation of the plant's own data."""
-    return {k: v for k, v in ev.as_dict(brief=True).items() if k not in _PROJECTED_DROP}
+def _core(
+    kb: KnowledgeBase,
+    si: SelfInspection,
+    graph: ProcessGraph | None,
+    benchmark_set: str | None,
+    year: int | None,
+    warnings: list[dict[str, str]] | None,
+) -> _Core:
+    graph = graph or build_graph(kb)
+    ev = evaluate(kb, si, benchmark_set=benchmark_set, year=year, warnings=warnings)
+    inf = infer(kb, si, ev, graph, explain=False)  # the why-not is computed when asked: not_fired_of
+    price_list = prices(kb, si)
+    ordered, resolution, questions = _recommended(kb, si, ev, inf, price_list)
+    pools = Pools.of(kb, si, si.year(ev.year))
+    combined = combine(pools, [r.savings for r in ordered])
+    return _Core(ev, inf, price_list, ordered, resolution, questions, pools, combined)
 
 
 def build_plan(
@@ -395,21 +379,16 @@ def build_plan(
     year: int | None = None,
     warnings: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    graph = graph or build_graph(kb)
-    ev = evaluate(kb, si, benchmark_set=benchmark_set, year=year, warnings=warnings)
-    inf = infer(kb, si, ev, graph, explain=False)  # the why-not is computed when asked: not_fired_of
-    price_list = prices(kb, si)
-    ordered, resolution, questions = _recommended(kb, si, ev, inf, price_list)
+    core = _core(kb, si, graph, benchmark_set, year, warnings)
+    ev, inf, ordered, combined = core.ev, core.inf, core.ordered, core.combined
     recs = {r.option.id: r for r in ordered}
     no_low = [r for r in ordered if r.cost_class == "no_low"]
-    pools = Pools.of(kb, si, si.year(ev.year))
-    combined = combine(pools, [r.savings for r in ordered])
-    combined_low = combine(pools, [r.savings for r in no_low])
+    combined_low = combine(core.pools, [r.savings for r in no_low])
     after_low_si = project(kb, si, ev.year, combined_low, [(r.option, r.steps) for r in no_low])
     after_all_si = project(kb, si, ev.year, combined, [(r.option, r.steps) for r in ordered])
     after_low = evaluate(kb, after_low_si, benchmark_set=benchmark_set, year=ev.year, projection=True)
     after_all = evaluate(kb, after_all_si, benchmark_set=benchmark_set, year=ev.year, projection=True)
-    targets = _targets(ev, after_low, after_all)
+    targets = targets_of(ev, after_low, after_all)
     return {
         "plan_version": PLAN_VERSION,
         "kb_version": kb.version.version,
@@ -420,17 +399,17 @@ def build_plan(
         "evaluation": ev.as_dict(),
         "key_options": key_options(kb, ordered, targets, list(ev.benchmark_set["levels"])),
         "recommendations": [_rec_json(r, p) for r, p in zip(ordered, combined.in_plan, strict=True)],
-        "questions_to_ask": questions,
+        "questions_to_ask": core.questions,
         "groups": {
             "no_low_cost": [r.option.id for r in ordered if r.cost_class == "no_low"],
             "medium_high_cost": [r.option.id for r in ordered if r.cost_class == "medium_high"],
         },
-        "resolution": resolution,
-        "totals": _totals(kb, si, ev.year, ordered, combined, price_list),
-        "prices": {k: {**v, "value": float(v["value"])} for k, v in sorted(price_list.items())},
+        "resolution": core.resolution,
+        "totals": _totals(kb, si, ev.year, ordered, combined, core.price_list),
+        "prices": {k: {**v, "value": float(v["value"])} for k, v in sorted(core.price_list.items())},
         "audit_focus": audit_focus(kb, si, inf, recs),
         "targets": targets,
-        "before_after": _before_after(ev, after_all),
+        "before_after": before_after(ev, after_all),
         "projected": projected_view(after_all),
         "projected_no_low_cost": {
             "overall_level": after_low.overall_level,
@@ -438,4 +417,37 @@ def build_plan(
         },
         "trace": inf.trace.flat(),
         "why_not_basis": why_not_basis(inf.base, inf.firings),
+    }
+
+
+MEMBER_PLAN_KEYS = ("enterprise", "year", "evaluation", "recommendations", "totals", "trace")
+
+
+def build_member_plan(
+    kb: KnowledgeBase,
+    si: SelfInspection,
+    *,
+    graph: ProcessGraph | None = None,
+    benchmark_set: str | None = None,
+    year: int | None = None,
+    warnings: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """The part of the plan an overall (cohort) evaluation reads, ``MEMBER_PLAN_KEYS``: the same members as
+    :func:`build_plan` gives them, without the projected after-cases, targets, shortlist and audit focus, which
+    the cohort does not read (engine/cohort/members.py, ``slim_plan``; equal slim plans are checked in
+    tests/cohort/test_member_plan.py). ``plan_scope`` says so."""
+    core = _core(kb, si, graph, benchmark_set, year, warnings)
+    ev, ordered, combined = core.ev, core.ordered, core.combined
+    return {
+        "plan_version": PLAN_VERSION,
+        "plan_scope": "cohort_member",
+        "kb_version": kb.version.version,
+        "kb_hash": kb.version.hash,
+        "input_hash": ev.input_hash,
+        "enterprise": ev.enterprise,
+        "year": ev.year,
+        "evaluation": ev.as_dict(),
+        "recommendations": [_rec_json(r, p) for r, p in zip(ordered, combined.in_plan, strict=True)],
+        "totals": _totals(kb, si, ev.year, ordered, combined, core.price_list),
+        "trace": core.inf.trace.flat(),
     }
