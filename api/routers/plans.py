@@ -72,6 +72,32 @@ def plan_out(record: Plan, *, include_trace: bool = False) -> PlanOut:
     )
 
 
+def _fresh_answer(request: Request, record: Plan, built: planning.BuiltPlan) -> Response:
+    """The 201 of a plan just made, the same JSON as ``plan_out(record)``: the plan's members are written from the
+    text they were stored from (``built.parts``, the trace left out) instead of being read back from the stored
+    row, decoded and encoded again (a plan's JSON is a few hundred KB)."""
+    location = f"/v1/plans/{record.id}"
+    request.scope[RESOURCE_SCOPE_KEY] = location
+    meta = PlanOut.model_construct(
+        **summary_of(record).model_dump(),
+        kb_hash=record.kb_hash,
+        input_hash=record.input_hash,
+        benchmark_set=record.benchmark_set,
+        requested_year=record.requested_year,
+        plan_sha256=record.plan_sha256,
+        created_by=record.created_by,
+        trace_url=f"{location}/trace",
+        plan={},
+    ).model_dump_json(exclude={"plan"})
+    body = planning.joined({k: v for k, v in built.parts.items() if k != "trace"})
+    return Response(
+        meta[:-1] + ',"plan":' + body + "}",
+        status_code=201,
+        media_type="application/json",
+        headers={"Location": location},
+    )
+
+
 def note_out(note: PlanNote) -> NoteOut:
     return NoteOut(
         id=note.id,
@@ -101,7 +127,7 @@ def create_plan(
     loaded: KbDep,
     session: SessionDep,
     idempotency_key: IdempotencyKeyDep = None,
-) -> PlanOut:
+) -> PlanOut | Response:
     """Make a plan of a stored self-inspection, or validate, store and plan an inline one in one call."""
     stored = None
     if body.self_inspection_id is not None:
@@ -132,7 +158,7 @@ def create_plan(
     winner = idem.commit(session)
     if winner is not None:
         return _answer(request, response, session.get_one(Plan, winner), replayed=True)
-    return _answer(request, response, record, replayed=False)
+    return _fresh_answer(request, record, built)  # PlanOut's JSON, written directly
 
 
 Include = Annotated[

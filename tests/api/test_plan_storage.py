@@ -71,3 +71,20 @@ def test_rows_of_the_older_layout_read_the_same(client: TestClient, world: World
 def test_include_is_checked(client: TestClient, world: World) -> None:
     response = client.get(f"/v1/plans/{world.plan_a}", params={"include": "everything"}, headers=world.ent_a.headers)
     assert response.status_code == 422
+
+
+def test_a_new_plan_answers_what_reading_it_answers(client: TestClient, world: World) -> None:
+    """POST /v1/plans writes its 201 from the plan's stored parts (api/routers/plans.py, ``_fresh_answer``): the
+    same JSON as GET /v1/plans/{id}, valid as PlanOut, with its Location."""
+    from api.schemas.plans import PlanOut
+
+    made = client.post("/v1/plans", json={"self_inspection_id": world.si_b}, headers=world.ent_b.headers)
+    assert made.status_code == 201, made.text
+    assert made.headers["content-type"].startswith("application/json")
+    answer = made.json()
+    assert made.headers["location"] == f"/v1/plans/{answer['id']}"
+    read = client.get(made.headers["location"], headers=world.ent_b.headers)
+    assert read.status_code == 200
+    assert answer == read.json()
+    assert "trace" not in answer["plan"] and answer["plan"]["recommendations"]
+    PlanOut.model_validate(answer)
