@@ -15,13 +15,14 @@ bound.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
 
 from engine.intake.issues import InputIssue
+from engine.intake.rawinput import Chain, path_of
 
 __all__ = ["MAX_CONCENTRATION", "MAX_MAGNITUDE", "MIN_CONCENTRATION", "MIN_MAGNITUDE", "bound_issues", "number_issue"]
 
@@ -61,36 +62,33 @@ def number_issue(
     return None
 
 
-def _join(path: str, key: Any) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else str(key)
-
-
-def _walk(node: Any, path: str) -> Iterator[InputIssue]:
+def _walk(node: Any, chain: Chain, out: list[InputIssue]) -> None:
+    """Append every number of ``node`` outside the bounds (its path written out only then)."""
     if isinstance(node, BaseModel):
         canonical = getattr(node, "canonical", None)
         kind_of = getattr(type(node), "_kind", None)
         value = getattr(node, "value", None)
         if callable(canonical) and callable(kind_of) and isinstance(value, Decimal):
-            found = number_issue(_join(path, "value"), value, canonical(), kind=kind_of())
+            found = number_issue("", value, canonical(), kind=kind_of())
             if found:
-                yield found
+                out.append(replace(found, path=path_of((chain, "value"))))
             return
         for name in type(node).model_fields:
-            yield from _walk(getattr(node, name), _join(path, name))
+            _walk(getattr(node, name), (chain, name), out)
     elif isinstance(node, dict):
         for key, value in node.items():
-            yield from _walk(value, _join(path, key))
+            _walk(value, (chain, key), out)
     elif isinstance(node, list | tuple):
         for i, value in enumerate(node):
-            yield from _walk(value, _join(path, i))
+            _walk(value, (chain, i), out)
     elif isinstance(node, Decimal | int) and not isinstance(node, bool):
-        found = number_issue(path or "(root)", node)
+        found = number_issue("", node)
         if found:
-            yield found
+            out.append(replace(found, path=path_of(chain)))
 
 
 def bound_issues(model: BaseModel) -> list[InputIssue]:
     """Every number of a parsed self-inspection outside the bounds, with its field path."""
-    return list(_walk(model, ""))
+    out: list[InputIssue] = []
+    _walk(model, None, out)
+    return out

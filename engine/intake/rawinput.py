@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,17 +35,23 @@ def _refuse(path: str, rule: str, en: str, zh: str) -> SelfInspectionInvalid:
     return SelfInspectionInvalid([InputIssue(path or "(root)", rule, en, zh)])
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # a complete JSON string (escapes included)
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
 def text_problem(text: str) -> tuple[str, str, str] | None:
     """(rule, en, zh) if ``text`` holds a character no record may store (NUL, a lone surrogate), else None."""
     if "\x00" in text:
         return "nul_character", "text must not contain the NUL character (U+0000)", "文本不得包含空字符（U+0000）"
-    for ch in text:
-        if "\ud800" <= ch <= "\udfff":
-            return (
-                "lone_surrogate",
-                f"text holds a lone surrogate (U+{ord(ch):04X}), which is not a character",
-                f"文本包含孤立代理项（U+{ord(ch):04X}），不是有效字符",
-            )
+    found = None if text.isascii() else _SURROGATE.search(text)
+    if found is not None:
+        ch = found.group()
+        return (
+            "lone_surrogate",
+            f"text holds a lone surrogate (U+{ord(ch):04X}), which is not a character",
+            f"文本包含孤立代理项（U+{ord(ch):04X}），不是有效字符",
+        )
     return None
 
 
@@ -55,59 +61,74 @@ def _join(path: str, key: Any) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def _walk(data: Any, path: str, depth: int) -> Iterator[InputIssue]:
+Chain = tuple[Any, Any] | None  # (parent chain, key): a field path, written out only when an issue is found
+
+
+def path_of(chain: Chain) -> str:
+    """The field path of a chain of keys (``a.b[0].c``; ``(root)`` for none)."""
+    keys = []
+    while chain is not None:
+        chain, key = chain
+        keys.append(key)
+    path = ""
+    for key in reversed(keys):
+        path = _join(path, key)
+    return path or "(root)"
+
+
+def _first(data: Any, chain: Chain, depth: int) -> InputIssue | None:
+    """The first string or nesting no record may hold, depth first in the data's order."""
     if depth > MAX_DEPTH:
-        yield InputIssue(
-            path or "(root)",
+        return InputIssue(
+            path_of(chain),
             "too_deep",
             f"the data are nested deeper than {MAX_DEPTH} levels",
             f"数据嵌套超过 {MAX_DEPTH} 层",
         )
-        return
     if isinstance(data, str):
         found = text_problem(data)
-        if found:
-            yield InputIssue(path or "(root)", *found)
-    elif isinstance(data, float) and not math.isfinite(data):  # JSON's 1e999 reads as infinity
-        yield InputIssue(path or "(root)", "number_not_finite", "the number must be finite", "数字必须是有限值")
-    elif isinstance(data, dict):
+        return InputIssue(path_of(chain), *found) if found else None
+    if isinstance(data, float) and not math.isfinite(data):  # JSON's 1e999 reads as infinity
+        return InputIssue(path_of(chain), "number_not_finite", "the number must be finite", "数字必须是有限值")
+    if isinstance(data, dict):
         for key, value in data.items():
-            where = _join(path, key)
-            if isinstance(key, str) and (found := text_problem(key)):
-                yield InputIssue(where, *found)
-            yield from _walk(value, where, depth + 1)
+            where = (chain, key)
+            if isinstance(key, str) and (problem := text_problem(key)):
+                return InputIssue(path_of(where), *problem)
+            if (issue := _first(value, where, depth + 1)) is not None:
+                return issue
     elif isinstance(data, list):
         for i, value in enumerate(data):
-            yield from _walk(value, _join(path, i), depth + 1)
+            if (issue := _first(value, (chain, i), depth + 1)) is not None:
+                return issue
+    return None
 
 
 def check_tree(data: Any) -> None:
     """Raise :class:`SelfInspectionInvalid` for the first string or nesting no record may hold."""
-    for found in _walk(data, "", 0):
+    found = _first(data, None, 0)
+    if found is not None:
         raise SelfInspectionInvalid([found])
 
 
 def _max_depth(text: str) -> int:
-    """Bracket depth of JSON text, counted without parsing (strings skipped), so a deep body costs no recursion."""
+    """Bracket depth of JSON text, counted without parsing (strings skipped), so a deep body costs no recursion.
+
+    Complete strings are removed first; an unterminated one runs to the end of the text, so what follows its
+    opening quote is not counted."""
+    bare = _STRING.sub("", text)
+    quote = bare.find('"')
+    if quote >= 0:
+        bare = bare[:quote]
     depth = deepest = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
+    for ch in _BRACKET.findall(bare):
+        if ch in "[{":
             depth += 1
             if depth > deepest:
                 deepest = depth
                 if deepest > MAX_DEPTH:
                     return deepest
-        elif ch in "]}":
+        else:
             depth -= 1
     return deepest
 
