@@ -36,7 +36,9 @@ def _refuse(path: str, rule: str, en: str, zh: str) -> SelfInspectionInvalid:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # a complete JSON string (escapes included)
+# A JSON string from its opening quote to its closing one, or to the end of the text when it is never closed
+# (possessive: once started it always matches, so the text is scanned once, whatever its quotes and escapes)
+_STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+(?:"|\\?\Z)', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
 
 
@@ -114,12 +116,9 @@ def check_tree(data: Any) -> None:
 def _max_depth(text: str) -> int:
     """Bracket depth of JSON text, counted without parsing (strings skipped), so a deep body costs no recursion.
 
-    Complete strings are removed first; an unterminated one runs to the end of the text, so what follows its
-    opening quote is not counted."""
+    Strings are removed first; an unterminated one runs to the end of the text, so what follows its opening quote
+    is not counted."""
     bare = _STRING.sub("", text)
-    quote = bare.find('"')
-    if quote >= 0:
-        bare = bare[:quote]
     depth = deepest = 0
     for ch in _BRACKET.findall(bare):
         if ch in "[{":

@@ -32,7 +32,7 @@ from engine.plan.resolve import rank_key, resolve
 from engine.plan.screen import in_place, screen
 from engine.plan.shortlist import key_options
 
-__all__ = ["PLAN_VERSION", "build_plan", "projected_view"]
+__all__ = ["MEMBER_PLAN_KEYS", "PLAN_VERSION", "build_member_plan", "build_plan"]
 
 PLAN_VERSION = "2"  # 2: `projected` carries what differs from `evaluation` (session 5); 1: the whole evaluation
 
