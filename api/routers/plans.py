@@ -57,19 +57,23 @@ def summary_of(record: Plan) -> PlanSummary:
     )
 
 
+def _meta(record: Plan) -> dict[str, Any]:
+    """PlanOut's members other than the plan itself."""
+    return {
+        **summary_of(record).model_dump(),
+        "kb_hash": record.kb_hash,
+        "input_hash": record.input_hash,
+        "benchmark_set": record.benchmark_set,
+        "requested_year": record.requested_year,
+        "plan_sha256": record.plan_sha256,
+        "created_by": record.created_by,
+        "trace_url": f"/v1/plans/{record.id}/trace",
+    }
+
+
 def plan_out(record: Plan, *, include_trace: bool = False) -> PlanOut:
     """The stored plan; its trace only when asked for (``?include=trace``; always at ``/v1/plans/{id}/trace``)."""
-    return PlanOut(
-        **summary_of(record).model_dump(),
-        kb_hash=record.kb_hash,
-        input_hash=record.input_hash,
-        benchmark_set=record.benchmark_set,
-        requested_year=record.requested_year,
-        plan_sha256=record.plan_sha256,
-        created_by=record.created_by,
-        trace_url=f"/v1/plans/{record.id}/trace",
-        plan=plan_blob.full_of(record) if include_trace else plan_blob.body_of(record),
-    )
+    return PlanOut(**_meta(record), plan=plan_blob.full_of(record) if include_trace else plan_blob.body_of(record))
 
 
 def _fresh_answer(request: Request, record: Plan, built: planning.BuiltPlan) -> Response:
@@ -78,17 +82,7 @@ def _fresh_answer(request: Request, record: Plan, built: planning.BuiltPlan) -> 
     row, decoded and encoded again (a plan's JSON is a few hundred KB)."""
     location = f"/v1/plans/{record.id}"
     request.scope[RESOURCE_SCOPE_KEY] = location
-    meta = PlanOut.model_construct(
-        **summary_of(record).model_dump(),
-        kb_hash=record.kb_hash,
-        input_hash=record.input_hash,
-        benchmark_set=record.benchmark_set,
-        requested_year=record.requested_year,
-        plan_sha256=record.plan_sha256,
-        created_by=record.created_by,
-        trace_url=f"{location}/trace",
-        plan={},
-    ).model_dump_json(exclude={"plan"})
+    meta = PlanOut.model_construct(**_meta(record), plan={}).model_dump_json(exclude={"plan"})
     body = planning.joined({k: v for k, v in built.parts.items() if k != "trace"})
     return Response(
         meta[:-1] + ',"plan":' + body + "}",

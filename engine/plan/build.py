@@ -370,6 +370,23 @@ def _core(
     return _Core(ev, inf, price_list, ordered, resolution, questions, pools, combined)
 
 
+def _head(kb: KnowledgeBase, ev: EvaluationResult) -> dict[str, Any]:
+    """The members every plan begins with: versions, hashes, the enterprise, the year and its evaluation."""
+    return {
+        "plan_version": PLAN_VERSION,
+        "kb_version": kb.version.version,
+        "kb_hash": kb.version.hash,
+        "input_hash": ev.input_hash,
+        "enterprise": ev.enterprise,
+        "year": ev.year,
+        "evaluation": ev.as_dict(),
+    }
+
+
+def _recommendations(core: _Core) -> list[dict[str, Any]]:
+    return [_rec_json(r, p) for r, p in zip(core.ordered, core.combined.in_plan, strict=True)]
+
+
 def build_plan(
     kb: KnowledgeBase,
     si: SelfInspection,
@@ -390,15 +407,9 @@ def build_plan(
     after_all = evaluate(kb, after_all_si, benchmark_set=benchmark_set, year=ev.year, projection=True)
     targets = targets_of(ev, after_low, after_all)
     return {
-        "plan_version": PLAN_VERSION,
-        "kb_version": kb.version.version,
-        "kb_hash": kb.version.hash,
-        "input_hash": ev.input_hash,
-        "enterprise": ev.enterprise,
-        "year": ev.year,
-        "evaluation": ev.as_dict(),
+        **_head(kb, ev),
         "key_options": key_options(kb, ordered, targets, list(ev.benchmark_set["levels"])),
-        "recommendations": [_rec_json(r, p) for r, p in zip(ordered, combined.in_plan, strict=True)],
+        "recommendations": _recommendations(core),
         "questions_to_ask": core.questions,
         "groups": {
             "no_low_cost": [r.option.id for r in ordered if r.cost_class == "no_low"],
@@ -437,17 +448,10 @@ def build_member_plan(
     the cohort does not read (engine/cohort/members.py, ``slim_plan``; equal slim plans are checked in
     tests/cohort/test_member_plan.py). ``plan_scope`` says so."""
     core = _core(kb, si, graph, benchmark_set, year, warnings)
-    ev, ordered, combined = core.ev, core.ordered, core.combined
     return {
-        "plan_version": PLAN_VERSION,
+        **_head(kb, core.ev),
         "plan_scope": "cohort_member",
-        "kb_version": kb.version.version,
-        "kb_hash": kb.version.hash,
-        "input_hash": ev.input_hash,
-        "enterprise": ev.enterprise,
-        "year": ev.year,
-        "evaluation": ev.as_dict(),
-        "recommendations": [_rec_json(r, p) for r, p in zip(ordered, combined.in_plan, strict=True)],
-        "totals": _totals(kb, si, ev.year, ordered, combined, core.price_list),
+        "recommendations": _recommendations(core),
+        "totals": _totals(kb, si, core.ev.year, core.ordered, core.combined, core.price_list),
         "trace": core.inf.trace.flat(),
     }

@@ -16,7 +16,8 @@ from engine.errors import UnknownIdError
 from engine.graph import build_graph
 from engine.intake.validate import parse_self_inspection
 from engine.kb.loader import DEFAULT_KB_PATH, load_kb
-from engine.plan.build import build_plan, projected_view
+from engine.plan.after import projected_view
+from engine.plan.build import build_plan
 from engine.plan.path import cheapest_path
 from engine.plan.search import Item, search
 from engine.plan.selection import PlanOptions
