@@ -21,6 +21,7 @@ from engine.errors import UnknownIdError
 from engine.evaluate.completeness import completeness
 from engine.evaluate.criteria import FactView, LeafResult, Outcome, evaluate_condition
 from engine.evaluate.firmness import contested_rows, level_firmness, mark_not_rated
+from engine.evaluate.history import Unchanged, fact_view, trends
 from engine.evaluate.instances import (
     Computed,
     compute_value,
@@ -45,7 +46,7 @@ from engine.intake.model import SelfInspection, YearData
 from engine.kb import models as m
 from engine.kb.loader import KnowledgeBase
 
-__all__ = ["evaluate", "input_hash", "trends"]
+__all__ = ["evaluate", "input_hash", "trends"]  # trends: engine/evaluate/history.py
 
 
 def _number(value: Any) -> Any:
@@ -65,52 +66,6 @@ def input_hash(si: SelfInspection) -> str:
 
 def _frac(value: Decimal) -> Fraction:
     return Fraction(value)
-
-
-def fact_view(kb: KnowledgeBase, si: SelfInspection, trend_counts: dict[str, tuple[int, bool]]) -> FactView:
-    run = [f for f in si.process if f.run and f.step in kb.steps]
-    return FactView(
-        answers=dict(si.answers),
-        step_answers={f.step: dict(f.answers) for f in run},
-        step_families={f.step: kb.steps[f.step].family for f in run},
-        trends=trend_counts,
-    )
-
-
-def trends(kb: KnowledgeBase, si: SelfInspection, upto: int) -> tuple[dict[str, tuple[int, bool]], dict[str, Any]]:
-    """Consecutive year-on-year improvements of each quantitative indicator (plant level), ending at ``upto``.
-
-    Returns ``{indicator: (count, complete)}``; ``complete`` is False when the chain of improvements reaches the
-    first reported year, so that earlier years (not reported) might extend it.
-    """
-    years = [y for y in si.years if y.year <= upto]
-    counts: dict[str, tuple[int, bool]] = {}
-    series: dict[str, Any] = {}
-    for ind in kb.indicators.values():
-        if ind.direction == "qualitative":
-            continue
-        values = [compute_value(kb, si, y, ind, factor_year=upto).value for y in years]
-        series[ind.id] = {
-            "unit": ind.unit,
-            "direction": ind.direction,
-            "values": {str(y.year): decimal_json(v) for y, v in zip(years, values, strict=True)},
-        }
-        count = 0
-        state = "exhausted"  # every reported comparison was an improvement
-        for prev, cur in zip(reversed(values[:-1]), reversed(values[1:]), strict=True):
-            if prev is None or cur is None:
-                state = "unknown"  # a missing year: the chain could go on, the count is a lower bound
-                break
-            better = cur < prev if ind.direction == "lower_is_better" else cur > prev
-            if not better:
-                state = "broken"
-                break
-            count += 1
-        if values and values[-1] is None:
-            continue
-        counts[ind.id] = (count, state == "broken" or (state == "exhausted" and len(years) >= 3))
-        series[ind.id]["improving_years"] = count
-    return counts, series
 
 
 def _level_from_reached(levels: list[str], reached: dict[str, bool]) -> str:
@@ -406,40 +361,9 @@ def _member_instances(
     return [inst]
 
 
-def evaluate(
-    kb: KnowledgeBase,
-    si: SelfInspection,
-    *,
-    benchmark_set: str | None = None,
-    year: int | None = None,
-    warnings: list[dict[str, str]] | None = None,
-    projection: bool = False,
-) -> EvaluationResult:
-    """Evaluate the enterprise in ``year`` (default: the latest reporting year) against a benchmark set.
-
-    ``projection``: the evaluation of projected data (a plan's after-case), which needs neither the input hash nor
-    the completeness of answers (those of the enterprise's own data stand): both are left empty."""
-    set_id = benchmark_set or kb.meta.default_benchmark_set
-    if set_id not in kb.benchmark_sets:
-        raise UnknownIdError("benchmark set", set_id, kb.benchmark_sets)
-    bset = kb.benchmark_sets[set_id]
-    the_year = si.latest if year is None else next((y for y in si.years if y.year == year), None)
-    if the_year is None:
-        raise UnknownIdError("reporting year", str(year), [str(y.year) for y in si.years])
-    counts, series = trends(kb, si, the_year.year)
-    facts = fact_view(kb, si, counts)
-    instances: list[InstanceResult] = []
-    for group in bset.groups:
-        for member in group.members:
-            instances.extend(_instances_for_member(kb, si, the_year, bset, group, member, facts))
-    y_worst, points = indices(bset, instances, "worst")
-    undecided = any(i.level == INSUFFICIENT for i in instances)  # else the best case is the worst case
-    y_best = indices(bset, instances, "best", with_points=False)[0] if undecided else y_worst
-    overall, rating_detail = rating(bset, instances, y_worst, "worst")
-    best = rating(bset, instances, y_best, "best")[0] if undecided else overall
-    block = blocking(bset, instances, overall, y_worst, points, rating_detail)
-    for inst in instances:
-        inst.points = points.get(inst.key, {})
+def _group_rows(
+    bset: m.BenchmarkSet, instances: list[InstanceResult], points: dict[str, dict[str, Fraction]]
+) -> list[dict[str, Any]]:
     group_rows = []
     for group in bset.groups:
         members = [i for i in instances if i.group == group.id]
@@ -462,6 +386,62 @@ def evaluate(
                 },
             }
         )
+    return group_rows
+
+
+def evaluate(
+    kb: KnowledgeBase,
+    si: SelfInspection,
+    *,
+    benchmark_set: str | None = None,
+    year: int | None = None,
+    warnings: list[dict[str, str]] | None = None,
+    projection: bool = False,
+    base: EvaluationResult | None = None,
+    levels_only: bool = False,
+) -> EvaluationResult:
+    """Evaluate the enterprise in ``year`` (default: the latest reporting year) against a benchmark set.
+
+    ``projection``: the evaluation of projected data (a plan's after-case), which needs neither the input hash nor
+    the completeness of answers (those of the enterprise's own data stand): both are left empty. ``base``: the
+    evaluation (same benchmark set and year) of the self-inspection this one projects, whose earlier years and
+    steps run it keeps (engine/plan/projection.py): the earlier years' trend values and the qualitative indicators
+    whose conditions read nothing that changed are taken over (engine/evaluate/history.py). ``levels_only``: an
+    evaluation read only for its indicators, levels and indices (``blocking``, ``level_firmness`` and ``groups``
+    are left empty)."""
+    set_id = benchmark_set or kb.meta.default_benchmark_set
+    if set_id not in kb.benchmark_sets:
+        raise UnknownIdError("benchmark set", set_id, kb.benchmark_sets)
+    bset = kb.benchmark_sets[set_id]
+    the_year = si.latest if year is None else next((y for y in si.years if y.year == year), None)
+    if the_year is None:
+        raise UnknownIdError("reporting year", str(year), [str(y.year) for y in si.years])
+    if base is not None and (base.benchmark_set["id"] != bset.id or base.year != the_year.year):
+        base = None
+    counts, series, exact = trends(kb, si, the_year.year, base.trend_values if base is not None else None)
+    facts = fact_view(kb, si, counts)
+    unchanged = Unchanged(kb, base, facts) if base is not None else None
+    instances: list[InstanceResult] = []
+    for group in bset.groups:
+        for member in group.members:
+            kept = unchanged.instance(group.id, member) if unchanged is not None else None
+            if kept is not None:
+                instances.append(kept)
+            else:
+                instances.extend(_instances_for_member(kb, si, the_year, bset, group, member, facts))
+    y_worst, points = indices(bset, instances, "worst")
+    undecided = any(i.level == INSUFFICIENT for i in instances)  # else the best case is the worst case
+    y_best = indices(bset, instances, "best", with_points=False)[0] if undecided else y_worst
+    overall, rating_detail = rating(bset, instances, y_worst, "worst")
+    best = rating(bset, instances, y_best, "best")[0] if undecided else overall
+    for inst in instances:
+        inst.points = points.get(inst.key, {})
+    if levels_only:  # read for its levels and indices only: what blocks, how firm and the groups are left out
+        block, group_rows, firmness = {}, [], {}
+    else:
+        block = blocking(bset, instances, overall, y_worst, points, rating_detail)
+        group_rows = _group_rows(bset, instances, points)
+        firmness = level_firmness(bset, instances, (overall, best), block)
     return EvaluationResult(
         kb_version=kb.version.version,
         kb_hash=kb.version.hash,
@@ -492,6 +472,8 @@ def evaluate(
         warnings=warnings or [],
         trends=series,
         groups=group_rows,
-        level_firmness=level_firmness(bset, instances, (overall, best), block),
+        trend_values=exact,
+        facts=facts,
+        level_firmness=firmness,
         completeness={} if projection else completeness(kb, si, bset, instances),
     )

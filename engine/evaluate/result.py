@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, getcontext
 from typing import Any
 
-from engine.evaluate.criteria import LeafResult, Outcome
+from engine.evaluate.criteria import FactView, LeafResult, Outcome
 from engine.exact import Fraction
 
 __all__ = [
@@ -250,6 +250,9 @@ class EvaluationResult:
     groups: list[dict[str, Any]]
     level_firmness: dict[str, Any] = field(default_factory=dict)
     completeness: dict[str, Any] = field(default_factory=dict)
+    # exact plant values by (indicator, year) behind ``trends``: what a projection of the same years reuses
+    trend_values: dict[tuple[str, int], Decimal | None] = field(default_factory=dict)
+    facts: FactView | None = None  # what the conditions read (engine/evaluate/history.py)
 
     @property
     def determined(self) -> bool:

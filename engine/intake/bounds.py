@@ -62,18 +62,33 @@ def number_issue(
     return None
 
 
+_SHAPES: dict[type, tuple[bool, tuple[str, ...]]] = {}
+
+
+def _shape(cls: type[BaseModel]) -> tuple[bool, tuple[str, ...]]:
+    """Whether a model class is a quantity (``value`` with ``canonical()`` and ``_kind()``), and its fields; looked
+    up once per class (an attribute a pydantic model lacks costs an exception each time it is asked for)."""
+    found = _SHAPES.get(cls)
+    if found is None:
+        quantity = callable(getattr(cls, "canonical", None)) and callable(getattr(cls, "_kind", None))
+        found = _SHAPES[cls] = (quantity, tuple(cls.model_fields))
+    return found
+
+
 def _walk(node: Any, chain: Chain, out: list[InputIssue]) -> None:
     """Append every number of ``node`` outside the bounds (its path written out only then)."""
+    if node is None or isinstance(node, str):  # most leaves
+        return
     if isinstance(node, BaseModel):
-        canonical = getattr(node, "canonical", None)
-        kind_of = getattr(type(node), "_kind", None)
-        value = getattr(node, "value", None)
-        if callable(canonical) and callable(kind_of) and isinstance(value, Decimal):
-            found = number_issue("", value, canonical(), kind=kind_of())
-            if found:
-                out.append(replace(found, path=path_of((chain, "value"))))
-            return
-        for name in type(node).model_fields:
+        quantity, fields = _shape(type(node))
+        if quantity:
+            value = getattr(node, "value", None)
+            if isinstance(value, Decimal):
+                found = number_issue("", value, node.canonical(), kind=node._kind())  # type: ignore[attr-defined]
+                if found:
+                    out.append(replace(found, path=path_of((chain, "value"))))
+                return
+        for name in fields:
             _walk(getattr(node, name), (chain, name), out)
     elif isinstance(node, dict):
         for key, value in node.items():

@@ -24,19 +24,24 @@ class Reading:
 
 def _plant(year: YearData, yi: int, name: str) -> Reading:
     res = year.resources
-    table: dict[str, tuple[Decimal | None, str, str]] = {
-        "electricity_kwh": (res.electricity.canonical(), "kWh", "resources.electricity"),
-        "fresh_water_m3": (res.fresh_water.canonical(), "m3", "resources.fresh_water"),
-        "reused_water_m3": (res.reused_water.canonical() if res.reused_water else None, "m3", "resources.reused_water"),
-        "wastewater_m3": (year.wastewater.generated.canonical(), "m3", "wastewater.generated"),
-        "ccl_input_m2": (res.ccl_input.canonical() if res.ccl_input else None, "m2", "resources.ccl_input"),
-    }
     if name == "output_m2":
         outputs = [p.output.canonical() for p in year.products]
         known = [o for o in outputs if o is not None]
         total = sum(known, Decimal(0)) if len(known) == len(outputs) else None
         return Reading(name, total, "m2", f"years[{yi}].products[].output")
-    value, unit, path = table[name]
+    value: Decimal | None
+    if name == "electricity_kwh":
+        value, unit, path = res.electricity.canonical(), "kWh", "resources.electricity"
+    elif name == "fresh_water_m3":
+        value, unit, path = res.fresh_water.canonical(), "m3", "resources.fresh_water"
+    elif name == "reused_water_m3":
+        value, unit, path = res.reused_water.canonical() if res.reused_water else None, "m3", "resources.reused_water"
+    elif name == "wastewater_m3":
+        value, unit, path = year.wastewater.generated.canonical(), "m3", "wastewater.generated"
+    elif name == "ccl_input_m2":
+        value, unit, path = res.ccl_input.canonical() if res.ccl_input else None, "m2", "resources.ccl_input"
+    else:
+        raise KeyError(name)
     return Reading(name, value, unit, f"years[{yi}].{path}")
 
 

@@ -403,8 +403,10 @@ def build_plan(
     combined_low = combine(core.pools, [r.savings for r in no_low])
     after_low_si = project(kb, si, ev.year, combined_low, [(r.option, r.steps) for r in no_low])
     after_all_si = project(kb, si, ev.year, combined, [(r.option, r.steps) for r in ordered])
-    after_low = evaluate(kb, after_low_si, benchmark_set=benchmark_set, year=ev.year, projection=True)
-    after_all = evaluate(kb, after_all_si, benchmark_set=benchmark_set, year=ev.year, projection=True)
+    after_low = evaluate(
+        kb, after_low_si, benchmark_set=benchmark_set, year=ev.year, projection=True, base=ev, levels_only=True
+    )
+    after_all = evaluate(kb, after_all_si, benchmark_set=benchmark_set, year=ev.year, projection=True, base=ev)
     targets = targets_of(ev, after_low, after_all)
     return {
         **_head(kb, ev),

@@ -200,11 +200,13 @@ def resolve(
         conflicts |= {frozenset((oid, other)) for other in opt.conflicts if other != oid}
         requires |= {(oid, other) for other in opt.prerequisites}
 
-    for oid in sorted(recs, key=lambda o: rank_key(recs[o])):
+    # nothing here changes an option's figures, only removes options: one ranking serves the whole pass
+    ranked = sorted(recs, key=lambda o: rank_key(recs[o]))
+    for oid in ranked:
         if oid not in recs:
             continue
-        for loser in sorted(recs, key=lambda o: rank_key(recs[o])):
-            if loser != oid and frozenset((oid, loser)) in conflicts:
+        for loser in ranked:
+            if loser != oid and loser in recs and frozenset((oid, loser)) in conflicts:
                 log.append(_conflict_entry(recs[oid], recs[loser]))
                 del recs[loser]
     skipped: set[tuple[str, str]] = set()

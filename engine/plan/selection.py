@@ -202,7 +202,9 @@ class PlanOptions:
         chosen = [o for o in self.options if o.id in set(key)]
         combined = self.combined(key)
         projected = project(self.kb, self.si, self.year, combined, [(o.option, o.steps) for o in chosen])
-        evaluation = evaluate(self.kb, projected, benchmark_set=self.benchmark_set, year=self.year, projection=True)
+        evaluation = evaluate(
+            self.kb, projected, benchmark_set=self.benchmark_set, year=self.year, projection=True, base=self.now()
+        )
         result = Projection(key, combined, evaluation)
         self._memo[key] = result
         return result
