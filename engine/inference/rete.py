@@ -189,7 +189,8 @@ def _assert(host: _Host, ruleset: str, session: _Session, text: str, batch: bool
     while result:
         if not result.startswith(_SINK_MESSAGE):
             action_name = result[2 : result.index('"', 2)]  # rule ids are [a-z][a-z0-9_]*: nothing escaped
-            ids = {key: json.loads(text) for key, text in _BOUND.findall(result)}
+            # an id's JSON string without escapes is its text between the quotes
+            ids = {k: t[1:-1] if "\\" not in t else json.loads(t) for k, t in _BOUND.findall(result)}
             try:
                 _ACTIONS[action_name](session, ids)
             except BaseException:

@@ -86,12 +86,14 @@ def estimate(
     year: YearData,
     option: Option,
     steps: list[str],
+    pools: Pools | None = None,
 ) -> Savings | None:
-    """Savings of ``option`` recommended for ``steps`` (empty: plant-wide); None when it has no benefit model."""
+    """Savings of ``option`` recommended for ``steps`` (empty: plant-wide); None when it has no benefit model.
+    ``pools``: the plant's pools of that year, when the caller has them already (``Pools.of``)."""
     model = option.benefit
     if model is None:
         return None
-    pools = Pools.of(kb, si, year)
+    pools = pools if pools is not None else Pools.of(kb, si, year)
     out = Savings(mechanism=model.mechanism)
     unmet = {q: v for q, v in model.applies_if.items() if si.answers.get(q) != v}
     if unmet:

@@ -139,7 +139,7 @@ def _evaluate_options(
                 figures[key]
             )
         else:
-            rec.savings = estimate(kb, si, year, rec.option, rec.steps)
+            rec.savings = estimate(kb, si, year, rec.option, rec.steps, pools)
             amounts = rec.savings.amounts if rec.savings is not None else {}
             rec.opex = operating_cost(pools, rec.option, rec.steps, rec.savings)
             rec.money = valuation(rec.savings, price_list, fees, rec.opex) if amounts else None

@@ -165,13 +165,14 @@ class PlanOptions:
         """The options of ``plan`` (made from ``si`` with ``kb``), their savings estimated as the plan did."""
         year = int(plan["year"])
         yd = si.year(year)
+        pools = Pools.of(kb, si, yd)
         options = []
         for row in plan["recommendations"]:
             option = kb.options[row["option_id"]]
             steps = list(row["steps"])
-            options.append(PlanOption(option, steps, estimate(kb, si, yd, option, steps), row))
+            options.append(PlanOption(option, steps, estimate(kb, si, yd, option, steps, pools), row))
         bset = plan["evaluation"]["benchmark_set"]["id"]
-        return cls(kb, si, year, bset, options, Pools.of(kb, si, yd))
+        return cls(kb, si, year, bset, options, pools)
 
     @classmethod
     def of_rows(

@@ -79,7 +79,7 @@ def _row(kb: KnowledgeBase, si: SelfInspection, year: int, oid: str, steps: list
     option = kb.options[oid]
     yd = si.year(year)
     pools = Pools.of(kb, si, yd)
-    savings = estimate(kb, si, yd, option, steps)
+    savings = estimate(kb, si, yd, option, steps, pools)
     opex = operating_cost(pools, option, steps, savings)
     amounts = savings.amounts if savings is not None else {}
     money = valuation(savings, prices(kb, si), stream_fees(pools), opex) if amounts else None
