@@ -28,6 +28,7 @@ from api.problems import install_problem_handlers
 from api.reports import ReportPool
 from api.routers import acceptances, cohorts, health, inspections, kb, keys, manual, plans
 from api.settings import Settings
+from api.slots import CpuSlots
 from api.ui import install_ui
 
 __all__ = ["app_from_env", "create_app"]
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     sessions = make_sessions(engine)
     holder = KbHolder(settings.kb_path, settings.kb_history, roots=settings.kb_roots)
     reports = ReportPool(settings.report_workers, settings.report_queue)
+    slots = CpuSlots(settings.plan_slots)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -129,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = sessions
     app.state.kb = holder
     app.state.reports = reports
+    app.state.slots = slots
     install_problem_handlers(app)
     for module in (manual, inspections, plans, cohorts, acceptances, kb, keys, health):
         app.include_router(module.router)

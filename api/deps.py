@@ -17,6 +17,7 @@ from api.middleware import PRINCIPAL_SCOPE_KEY
 from api.problems import ProblemError
 from api.reports import ReportPool
 from api.settings import Settings
+from api.slots import CpuSlots
 from api.store import Filters
 from engine.intake.model import normalise_district
 
@@ -36,6 +37,7 @@ __all__ = [
     "ReportPoolDep",
     "SessionDep",
     "SettingsDep",
+    "SlotsDep",
     "SubmitterDep",
 ]
 
@@ -60,8 +62,14 @@ def get_report_pool(request: Request) -> ReportPool:
     return pool
 
 
+def get_slots(request: Request) -> CpuSlots:
+    slots: CpuSlots = request.app.state.slots
+    return slots
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ReportPoolDep = Annotated[ReportPool, Depends(get_report_pool)]
+SlotsDep = Annotated[CpuSlots, Depends(get_slots)]
 SessionDep = Annotated[Session, Depends(get_session)]
 KbHolderDep = Annotated[KbHolder, Depends(get_kb_holder)]
 

@@ -10,7 +10,6 @@ race on a unique constraint: the loser rolls back what it wrote and answers as a
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from sqlalchemy import select
@@ -20,10 +19,15 @@ from sqlalchemy.orm import Session
 from api.access import Principal
 from api.orm import IdempotencyRecord, utcnow
 from api.problems import ProblemError, issue
+from engine.jsontext import sorted_compact
 
 __all__ = ["REPLAYED_HEADER", "Idempotency"]
 
 REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 class Idempotency:
@@ -34,9 +38,8 @@ class Idempotency:
         self.key = key
         self.method = method
         self.path = path
-        canonical = json.dumps(
-            {"method": method, "path": path, "body": payload}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
-        )
+        # json.dumps(sort_keys=True, ensure_ascii=False, separators=(",", ":")), in C (engine/jsontext.py)
+        canonical = sorted_compact({"method": method, "path": path, "body": payload}, _not_json)
         self.request_hash = "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
     def previous(self, session: Session) -> IdempotencyRecord | None:

@@ -7,7 +7,6 @@ self-inspection sits in it: ``""`` for a submission, ``"self_inspection."`` for 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +18,7 @@ from engine.evaluate.evaluation import evaluate, input_hash
 from engine.intake.model import SelfInspection
 from engine.intake.validate import SelfInspectionInvalid, ValidatedInspection, parse_self_inspection
 from engine.intake.workbook.reader import import_workbook
+from engine.jsontext import compact
 from engine.plan.build import build_plan
 
 __all__ = [
@@ -39,8 +39,9 @@ __all__ = [
 
 
 def canonical_json(data: Any) -> str:
-    """The one serialisation used for stored JSON: key order kept as produced, no spaces, UTF-8 text."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    """The one serialisation used for stored JSON: key order kept as produced, no spaces, UTF-8 text (written in C,
+    the same text as the standard library's: engine/jsontext.py)."""
+    return compact(data)
 
 
 def canonical_parts(data: dict[str, Any]) -> dict[str, str]:

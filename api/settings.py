@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     )
     rate_limit_burst: int = Field(default=200, ge=1, description="requests a client may send at once before the rate")
     report_workers: int = Field(default=2, ge=1, description="threads rendering reports (HTML, PDF) at once")
+    plan_slots: int = Field(
+        default=1,
+        ge=1,
+        description="requests of one worker process validating and planning at once (CPU-bound work: api/slots.py)",
+    )
     report_queue: int = Field(default=8, ge=0, description="reports waiting for a renderer before 503")
     kb_roots: list[Path] = Field(
         default_factory=list,

@@ -10,7 +10,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 
 from api import planning, records, store
-from api.deps import FiltersDep, IdempotencyKeyDep, KbDep, PageDep, ReaderDep, SessionDep, SubmitterDep
+from api.deps import (
+    FiltersDep,
+    IdempotencyKeyDep,
+    KbDep,
+    PageDep,
+    ReaderDep,
+    SessionDep,
+    SlotsDep,
+    SubmitterDep,
+)
 from api.guard import JSON_SCOPE_KEY
 from api.idempotency import REPLAYED_HEADER, Idempotency
 from api.middleware import RESOURCE_SCOPE_KEY
@@ -130,24 +139,28 @@ def submit_self_inspection(
     caller: SubmitterDep,
     loaded: KbDep,
     session: SessionDep,
+    slots: SlotsDep,
     idempotency_key: IdempotencyKeyDep = None,
 ) -> SelfInspectionOut:
     """Submit a self-inspection, as JSON or as the workbook: validated (nothing is stored if invalid), evaluated and
     stored. A workbook is stored as the self-inspection read from it."""
-    if body.workbook is not None:
-        validated = planning.validate_workbook(loaded, body.workbook)
-        payload = validated.inspection.model_dump(mode="json", exclude_none=True)
-        key_body: Any = {"workbook_sha256": hashlib.sha256(body.workbook).hexdigest()}
-    else:
-        payload = key_body = body.data
-        validated = planning.validate(loaded, payload)
-    records.submit_scope(caller, validated.inspection.enterprise.id, validated.inspection.enterprise.district)
-    idem = Idempotency(caller, idempotency_key, "POST", request.url.path, key_body)  # hashes validated data only
-    previous = idem.previous(session)
-    if previous is not None:
-        return _answer(request, response, session.get_one(SelfInspectionRecord, previous.resource_id), replayed=True)
-    level, completeness = planning.assess(loaded, validated)
-    record = records.new_inspection(loaded, caller, payload, validated, level, completeness)
+    with slots.held():  # the computation; the write below waits for none (api/slots.py)
+        if body.workbook is not None:
+            validated = planning.validate_workbook(loaded, body.workbook)
+            payload = validated.inspection.model_dump(mode="json", exclude_none=True)
+            key_body: Any = {"workbook_sha256": hashlib.sha256(body.workbook).hexdigest()}
+        else:
+            payload = key_body = body.data
+            validated = planning.validate(loaded, payload)
+        enterprise = validated.inspection.enterprise
+        records.submit_scope(caller, enterprise.id, enterprise.district)
+        idem = Idempotency(caller, idempotency_key, "POST", request.url.path, key_body)  # hashes validated data only
+        previous = idem.previous(session)
+        if previous is not None:
+            found = session.get_one(SelfInspectionRecord, previous.resource_id)
+            return _answer(request, response, found, replayed=True)
+        level, completeness = planning.assess(loaded, validated)
+        record = records.new_inspection(loaded, caller, payload, validated, level, completeness)
     session.add(record)
     idem.remember(session, 201, "self_inspection", record.id)
     winner = idem.commit(session)

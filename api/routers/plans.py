@@ -20,6 +20,7 @@ from api.deps import (
     ReportPoolDep,
     SessionDep,
     SettingsDep,
+    SlotsDep,
     SubmitterDep,
 )
 from api.idempotency import REPLAYED_HEADER, Idempotency
@@ -120,33 +121,38 @@ def create_plan(
     caller: SubmitterDep,
     loaded: KbDep,
     session: SessionDep,
+    slots: SlotsDep,
     idempotency_key: IdempotencyKeyDep = None,
 ) -> PlanOut | Response:
     """Make a plan of a stored self-inspection, or validate, store and plan an inline one in one call."""
-    stored = None
-    if body.self_inspection_id is not None:
-        stored = store.get_inspection(session, caller, body.self_inspection_id, field="self_inspection_id")
-        validated = planning.validate(loaded, json.loads(stored.data_json), stored=stored.id)
-    else:
-        validated = planning.validate(loaded, body.self_inspection, prefix="self_inspection.")
-        enterprise = validated.inspection.enterprise
-        records.submit_scope(caller, enterprise.id, enterprise.district, prefix="self_inspection.")
-    idem = Idempotency(caller, idempotency_key, "POST", request.url.path, body.model_dump(mode="json"))
-    previous = idem.previous(session)  # after validation: only valid data are hashed
-    if previous is not None:
-        return _answer(request, response, session.get_one(Plan, previous.resource_id), replayed=True)
-    built = planning.make_plan(loaded, validated, benchmark_set=body.benchmark_set, year=body.year)
-    if stored is not None:
-        si = stored
-    else:
-        same = body.year in (None, validated.inspection.latest.year) and body.benchmark_set is None
-        latest_level, completeness = (
-            (built.level, built.plan.get("completeness")) if same else planning.assess(loaded, validated)
-        )
-        si = records.new_inspection(loaded, caller, body.self_inspection, validated, latest_level, completeness)
-        session.add(si)
+    with slots.held():  # the computation; the writes below wait for none (api/slots.py)
+        stored = None
+        if body.self_inspection_id is not None:
+            stored = store.get_inspection(session, caller, body.self_inspection_id, field="self_inspection_id")
+            validated = planning.validate(loaded, json.loads(stored.data_json), stored=stored.id)
+        else:
+            validated = planning.validate(loaded, body.self_inspection, prefix="self_inspection.")
+            enterprise = validated.inspection.enterprise
+            records.submit_scope(caller, enterprise.id, enterprise.district, prefix="self_inspection.")
+        idem = Idempotency(caller, idempotency_key, "POST", request.url.path, body.model_dump(mode="json"))
+        previous = idem.previous(session)  # after validation: only valid data are hashed
+        if previous is not None:
+            return _answer(request, response, session.get_one(Plan, previous.resource_id), replayed=True)
+        built = planning.make_plan(loaded, validated, benchmark_set=body.benchmark_set, year=body.year)
+        if stored is not None:
+            si, new_si = stored, None
+        else:
+            same = body.year in (None, validated.inspection.latest.year) and body.benchmark_set is None
+            latest_level, completeness = (
+                (built.level, built.plan.get("completeness")) if same else planning.assess(loaded, validated)
+            )
+            si = new_si = records.new_inspection(
+                loaded, caller, body.self_inspection, validated, latest_level, completeness
+            )
+        record = records.new_plan(caller, si, built, loaded, benchmark_set=body.benchmark_set, year=body.year)
+    if new_si is not None:
+        session.add(new_si)
         session.flush()  # the plan refers to it (no ORM relationship orders the inserts)
-    record = records.new_plan(caller, si, built, loaded, benchmark_set=body.benchmark_set, year=body.year)
     session.add(record)
     idem.remember(session, 201, "plan", record.id)
     winner = idem.commit(session)

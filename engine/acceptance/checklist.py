@@ -11,10 +11,10 @@ be reached. Veto and check items come from the acceptance policy in the knowledg
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from engine.errors import UnknownIdError
+from engine.jsontext import compact
 from engine.kb.acceptance import AcceptancePolicy, PolicyFigure, PolicyItem
 from engine.kb.loader import KnowledgeBase
 
@@ -27,7 +27,7 @@ _NOT_RESOURCES = {"co2_t", "money", "investment", "method"}
 
 def plan_sha256(plan: dict[str, Any]) -> str:
     """The plan's hash as the service stores it (its canonical JSON, key order as produced)."""
-    text = json.dumps(plan, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = compact(plan)  # the service's canonical JSON (api/planning.canonical_json)
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -12,7 +12,6 @@ engine/evaluate/rating.py; whether contested threshold rows decide the level, in
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -43,6 +42,7 @@ from engine.evaluate.result import (
 )
 from engine.exact import Fraction
 from engine.intake.model import SelfInspection, YearData
+from engine.jsontext import sorted_compact
 from engine.kb import models as m
 from engine.kb.loader import KnowledgeBase
 
@@ -60,7 +60,7 @@ def _number(value: Any) -> Any:
 
 def input_hash(si: SelfInspection) -> str:
     data = si.model_dump(mode="python")
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_number)
+    canonical = sorted_compact(data, _number)  # json.dumps(sort_keys=True, ...), in C (engine/jsontext.py)
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
