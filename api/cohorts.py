@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from engine.cohort import CohortPolicy, Member, evaluate_cohort
+from engine.cohort.member_plan import member_plan
 from engine.cohort.members import shared, slim_member
 from engine.intake.validate import SelfInspectionInvalid, parse_self_inspection
 from engine.kb.loader import KnowledgeBase
-from engine.plan.build import build_member_plan
 
 __all__ = ["MemberInput", "cohort_policy", "evaluate_members", "finding_titles", "member_of"]
 
@@ -33,7 +33,7 @@ def member_of(kb: KnowledgeBase, period: str, raw: Any, ref: str | None, graph: 
     """Validate (raises SelfInspectionInvalid) and plan one member (the part of its plan a cohort reads)."""
     validated = parse_self_inspection(kb, raw)
     warnings = [w.as_dict() for w in validated.warnings]
-    plan = build_member_plan(kb, validated.inspection, graph=graph, warnings=warnings)
+    plan = member_plan(kb, validated.inspection, graph=graph, warnings=warnings)
     return Member(str(validated.inspection.enterprise.id), period, raw, plan, ref)
 
 

@@ -8,7 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Member", "finding_kinds", "indicator_rows", "options_of", "shared", "slim_member", "slim_plan"]
+__all__ = [
+    "FINDING_KEYS",
+    "Member",
+    "finding_kinds",
+    "indicator_rows",
+    "options_of",
+    "shared",
+    "slim_member",
+    "slim_option",
+    "slim_plan",
+    "slim_row",
+]
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,7 @@ def options_of(plan: dict[str, Any]) -> list[dict[str, Any]]:
 # What the overall evaluation reads of a plan (and nothing else): a plan without its trace, projections, gaps and
 # savings models is about a tenth of the size, so that a cohort of thousands fits in memory.
 _CASES = ("low", "central", "high")
+FINDING_KEYS = ("finding", "subject", "severity")  # of a finding node's value
 _ROW_KEYS = ("key", "id", "instance", "name", "kind", "unit", "direction", "group", "level", "value")
 _OPTION_KEYS = (
     "option_id",
@@ -85,7 +97,7 @@ _OPTION_KEYS = (
 )
 
 
-def _slim_row(row: dict[str, Any]) -> dict[str, Any]:
+def slim_row(row: dict[str, Any]) -> dict[str, Any]:
     out = {k: row.get(k) for k in _ROW_KEYS}
     out["thresholds"] = {
         level: {k: th.get(k) for k in ("value", "comparison", "expr")} if isinstance(th, dict) else th
@@ -98,7 +110,7 @@ def _amount(amount: Any) -> Any:
     return {k: amount.get(k) for k in ("unit", *_CASES)} if isinstance(amount, dict) else amount
 
 
-def _slim_option(option: dict[str, Any]) -> dict[str, Any]:
+def slim_option(option: dict[str, Any]) -> dict[str, Any]:
     out = {k: option.get(k) for k in _OPTION_KEYS}
     out["money"], out["investment"] = _amount(out["money"]), _amount(out["investment"])
     if isinstance(out["savings_in_plan"], dict):
@@ -131,7 +143,7 @@ def slim_plan(plan: dict[str, Any]) -> dict[str, Any]:
         nid: {
             "type": "finding",
             "rule": node.get("rule"),
-            "value": {k: (node.get("value") or {}).get(k) for k in ("finding", "subject", "severity")},
+            "value": {k: (node.get("value") or {}).get(k) for k in FINDING_KEYS},
         }
         for nid, node in (plan.get("trace") or {}).items()
         if node.get("type") == "finding"
@@ -146,9 +158,9 @@ def slim_plan(plan: dict[str, Any]) -> dict[str, Any]:
             "benchmark_set": {"id": bench.get("id")} if isinstance(bench, dict) else bench,
             "kb_version": ev.get("kb_version"),
             "kb_hash": ev.get("kb_hash"),
-            "indicators": [_slim_row(r) for r in ev.get("indicators") or []],
+            "indicators": [slim_row(r) for r in ev.get("indicators") or []],
         },
-        "recommendations": [_slim_option(o) for o in plan.get("recommendations") or []],
+        "recommendations": [slim_option(o) for o in plan.get("recommendations") or []],
         "totals": plan.get("totals"),
         "trace": findings,
     }

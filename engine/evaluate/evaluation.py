@@ -12,6 +12,7 @@ engine/evaluate/rating.py; whether contested threshold rows decide the level, in
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -46,7 +47,12 @@ from engine.jsontext import sorted_compact
 from engine.kb import models as m
 from engine.kb.loader import KnowledgeBase
 
-__all__ = ["evaluate", "input_hash", "trends"]  # trends: engine/evaluate/history.py
+__all__ = ["LEVELS_ONLY", "PARTS", "evaluate", "input_hash", "trends"]  # trends: engine/evaluate/history.py
+
+# The parts of an evaluation a caller may leave out (``evaluate(leave_out=...)``); LEVELS_ONLY: all but the
+# indicators, levels and indices (build_plan's no/low-cost projection)
+PARTS = ("input_hash", "completeness", "blocking", "level_firmness", "groups")
+LEVELS_ONLY = ("blocking", "level_firmness", "groups")
 
 
 def _number(value: Any) -> Any:
@@ -398,7 +404,7 @@ def evaluate(
     warnings: list[dict[str, str]] | None = None,
     projection: bool = False,
     base: EvaluationResult | None = None,
-    levels_only: bool = False,
+    leave_out: Collection[str] = (),
 ) -> EvaluationResult:
     """Evaluate the enterprise in ``year`` (default: the latest reporting year) against a benchmark set.
 
@@ -406,9 +412,10 @@ def evaluate(
     the completeness of answers (those of the enterprise's own data stand): both are left empty. ``base``: the
     evaluation (same benchmark set and year) of the self-inspection this one projects, whose earlier years and
     steps run it keeps (engine/plan/projection.py): the earlier years' trend values and the qualitative indicators
-    whose conditions read nothing that changed are taken over (engine/evaluate/history.py). ``levels_only``: an
-    evaluation read only for its indicators, levels and indices (``blocking``, ``level_firmness`` and ``groups``
-    are left empty)."""
+    whose conditions read nothing that changed are taken over (engine/evaluate/history.py). ``leave_out``: parts
+    a caller does not read, left empty: any of :data:`PARTS` (``input_hash`` and ``completeness`` are always left
+    out of a projection: those of the enterprise's own data stand). :data:`LEVELS_ONLY` leaves what the
+    indicators, levels and indices are."""
     set_id = benchmark_set or kb.meta.default_benchmark_set
     if set_id not in kb.benchmark_sets:
         raise UnknownIdError("benchmark set", set_id, kb.benchmark_sets)
@@ -436,16 +443,17 @@ def evaluate(
     best = rating(bset, instances, y_best, "best")[0] if undecided else overall
     for inst in instances:
         inst.points = points.get(inst.key, {})
-    if levels_only:  # read for its levels and indices only: what blocks, how firm and the groups are left out
-        block, group_rows, firmness = {}, [], {}
-    else:
-        block = blocking(bset, instances, overall, y_worst, points, rating_detail)
-        group_rows = _group_rows(bset, instances, points)
-        firmness = level_firmness(bset, instances, (overall, best), block)
+    unknown = set(leave_out) - set(PARTS)
+    if unknown:
+        raise ValueError(f"no such part of an evaluation: {sorted(unknown)}; the parts: {list(PARTS)}")
+    out = set(leave_out) | ({"input_hash", "completeness"} if projection else set())
+    block = {} if "blocking" in out else blocking(bset, instances, overall, y_worst, points, rating_detail)
+    group_rows = [] if "groups" in out else _group_rows(bset, instances, points)
+    firmness = {} if "level_firmness" in out else level_firmness(bset, instances, (overall, best), block)
     return EvaluationResult(
         kb_version=kb.version.version,
         kb_hash=kb.version.hash,
-        input_hash="" if projection else input_hash(si),
+        input_hash="" if "input_hash" in out else input_hash(si),
         enterprise={
             "id": si.enterprise.id,
             "name": si.enterprise.name,
@@ -475,5 +483,5 @@ def evaluate(
         trend_values=exact,
         facts=facts,
         level_firmness=firmness,
-        completeness={} if projection else completeness(kb, si, bset, instances),
+        completeness={} if "completeness" in out else completeness(kb, si, bset, instances),
     )

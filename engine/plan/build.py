@@ -7,11 +7,12 @@ The plan is deterministic: the same self-inspection and knowledge base give the 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from engine.evaluate.evaluation import evaluate
+from engine.evaluate.evaluation import LEVELS_ONLY, evaluate
 from engine.evaluate.instances import grid_factor
 from engine.evaluate.result import EvaluationResult, decimal_json
 from engine.graph import ProcessGraph, build_graph
@@ -32,7 +33,7 @@ from engine.plan.resolve import rank_key, resolve
 from engine.plan.screen import in_place, screen
 from engine.plan.shortlist import key_options
 
-__all__ = ["MEMBER_PLAN_KEYS", "PLAN_VERSION", "build_member_plan", "build_plan"]
+__all__ = ["PLAN_VERSION", "build_plan", "core_recommendations", "core_totals", "plan_core"]
 
 PLAN_VERSION = "2"  # 2: `projected` carries what differs from `evaluation` (session 5); 1: the whole evaluation
 
@@ -339,7 +340,7 @@ def _totals(
 
 
 @dataclass
-class _Core:
+class PlanCore:
     """What every plan is built from: the evaluation, the inference, the resolved options and their combination."""
 
     ev: EvaluationResult
@@ -352,22 +353,25 @@ class _Core:
     combined: Combined
 
 
-def _core(
+def plan_core(
     kb: KnowledgeBase,
     si: SelfInspection,
     graph: ProcessGraph | None,
     benchmark_set: str | None,
     year: int | None,
     warnings: list[dict[str, str]] | None,
-) -> _Core:
+    leave_out: Collection[str] = (),
+) -> PlanCore:
+    """The evaluation, inference, options and their combination a plan is built from. ``leave_out``: parts of the
+    evaluation the caller does not read (``evaluate``'s ``PARTS``; the options' priority reads ``blocking``)."""
     graph = graph or build_graph(kb)
-    ev = evaluate(kb, si, benchmark_set=benchmark_set, year=year, warnings=warnings)
+    ev = evaluate(kb, si, benchmark_set=benchmark_set, year=year, warnings=warnings, leave_out=leave_out)
     inf = infer(kb, si, ev, graph, explain=False)  # the why-not is computed when asked: not_fired_of
     price_list = prices(kb, si)
     ordered, resolution, questions = _recommended(kb, si, ev, inf, price_list)
     pools = Pools.of(kb, si, si.year(ev.year))
     combined = combine(pools, [r.savings for r in ordered])
-    return _Core(ev, inf, price_list, ordered, resolution, questions, pools, combined)
+    return PlanCore(ev, inf, price_list, ordered, resolution, questions, pools, combined)
 
 
 def _head(kb: KnowledgeBase, ev: EvaluationResult) -> dict[str, Any]:
@@ -383,8 +387,14 @@ def _head(kb: KnowledgeBase, ev: EvaluationResult) -> dict[str, Any]:
     }
 
 
-def _recommendations(core: _Core) -> list[dict[str, Any]]:
+def core_recommendations(core: PlanCore) -> list[dict[str, Any]]:
+    """The plan's ``recommendations``: each option with its savings alone and its share in the combined plan."""
     return [_rec_json(r, p) for r, p in zip(core.ordered, core.combined.in_plan, strict=True)]
+
+
+def core_totals(kb: KnowledgeBase, si: SelfInspection, core: PlanCore) -> dict[str, Any]:
+    """The plan's ``totals``."""
+    return _totals(kb, si, core.ev.year, core.ordered, core.combined, core.price_list)
 
 
 def build_plan(
@@ -396,7 +406,7 @@ def build_plan(
     year: int | None = None,
     warnings: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    core = _core(kb, si, graph, benchmark_set, year, warnings)
+    core = plan_core(kb, si, graph, benchmark_set, year, warnings)
     ev, inf, ordered, combined = core.ev, core.inf, core.ordered, core.combined
     recs = {r.option.id: r for r in ordered}
     no_low = [r for r in ordered if r.cost_class == "no_low"]
@@ -404,21 +414,21 @@ def build_plan(
     after_low_si = project(kb, si, ev.year, combined_low, [(r.option, r.steps) for r in no_low])
     after_all_si = project(kb, si, ev.year, combined, [(r.option, r.steps) for r in ordered])
     after_low = evaluate(
-        kb, after_low_si, benchmark_set=benchmark_set, year=ev.year, projection=True, base=ev, levels_only=True
+        kb, after_low_si, benchmark_set=benchmark_set, year=ev.year, projection=True, base=ev, leave_out=LEVELS_ONLY
     )
     after_all = evaluate(kb, after_all_si, benchmark_set=benchmark_set, year=ev.year, projection=True, base=ev)
     targets = targets_of(ev, after_low, after_all)
     return {
         **_head(kb, ev),
         "key_options": key_options(kb, ordered, targets, list(ev.benchmark_set["levels"])),
-        "recommendations": _recommendations(core),
+        "recommendations": core_recommendations(core),
         "questions_to_ask": core.questions,
         "groups": {
             "no_low_cost": [r.option.id for r in ordered if r.cost_class == "no_low"],
             "medium_high_cost": [r.option.id for r in ordered if r.cost_class == "medium_high"],
         },
         "resolution": core.resolution,
-        "totals": _totals(kb, si, ev.year, ordered, combined, core.price_list),
+        "totals": core_totals(kb, si, core),
         "prices": {k: {**v, "value": float(v["value"])} for k, v in sorted(core.price_list.items())},
         "audit_focus": audit_focus(kb, si, inf, recs),
         "targets": targets,
@@ -430,30 +440,4 @@ def build_plan(
         },
         "trace": inf.trace.flat(),
         "why_not_basis": why_not_basis(inf.base, inf.firings),
-    }
-
-
-MEMBER_PLAN_KEYS = ("enterprise", "year", "evaluation", "recommendations", "totals", "trace")
-
-
-def build_member_plan(
-    kb: KnowledgeBase,
-    si: SelfInspection,
-    *,
-    graph: ProcessGraph | None = None,
-    benchmark_set: str | None = None,
-    year: int | None = None,
-    warnings: list[dict[str, str]] | None = None,
-) -> dict[str, Any]:
-    """The part of the plan an overall (cohort) evaluation reads, ``MEMBER_PLAN_KEYS``: the same members as
-    :func:`build_plan` gives them, without the projected after-cases, targets, shortlist and audit focus, which
-    the cohort does not read (engine/cohort/members.py, ``slim_plan``; equal slim plans are checked in
-    tests/cohort/test_member_plan.py). ``plan_scope`` says so."""
-    core = _core(kb, si, graph, benchmark_set, year, warnings)
-    return {
-        **_head(kb, core.ev),
-        "plan_scope": "cohort_member",
-        "recommendations": _recommendations(core),
-        "totals": _totals(kb, si, core.ev.year, core.ordered, core.combined, core.price_list),
-        "trace": core.inf.trace.flat(),
     }

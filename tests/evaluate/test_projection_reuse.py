@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from engine.evaluate.evaluation import evaluate
+from engine.evaluate.evaluation import LEVELS_ONLY, evaluate
 from engine.evaluate.history import Reads, reads_of
 from engine.evaluate.result import EvaluationResult
 from engine.intake.model import SelfInspection
@@ -46,9 +46,9 @@ def _same(a: EvaluationResult, b: EvaluationResult) -> None:
 
 def _projected(kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult) -> SelfInspection:
     """The self-inspection after every option of its plan, as build_plan projects it."""
-    from engine.plan.build import _core  # the plan's options and their combination
+    from engine.plan.build import plan_core  # the plan's options and their combination
 
-    core = _core(kb, si, None, None, None, None)
+    core = plan_core(kb, si, None, None, None, None)
     return project(kb, si, ev.year, core.combined, [(r.option, r.steps) for r in core.ordered])
 
 
@@ -124,7 +124,7 @@ def test_a_levels_only_evaluation_has_the_levels_and_indices_of_the_full_one(kb:
     ev = evaluate(kb, si)
     after = _projected(kb, si, ev)
     full = evaluate(kb, after, year=ev.year, projection=True, base=ev)
-    brief = evaluate(kb, after, year=ev.year, projection=True, base=ev, levels_only=True)
+    brief = evaluate(kb, after, year=ev.year, projection=True, base=ev, leave_out=LEVELS_ONLY)
     assert (brief.overall_level, brief.overall_best) == (full.overall_level, full.overall_best)
     assert brief.indices_json() == full.indices_json() and brief.indices_best == full.indices_best
     assert [i.as_dict() for i in brief.instances] == [i.as_dict() for i in full.instances]
