@@ -27,13 +27,6 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in {".json", ".yaml", ".yml"} and p.is_file())
 
 
-def _read(path: Path) -> Any:
-    import yaml
-
-    text = path.read_text(encoding="utf-8")
-    return yaml.safe_load(text) if path.suffix in {".yaml", ".yml"} else json.loads(text)
-
-
 def _folders(args: argparse.Namespace) -> list[Path] | None:
     words = list(args.folders)
     if words and words[0] == "evaluate":
@@ -158,21 +151,17 @@ def _from_folders(args: argparse.Namespace, fmt: str) -> int:
             bar = "#" * round(20 * i / n)
             print(f"\r[{bar:<20}] {i}/{n} {Path(ref).name[:40]:<40}", end="" if i < n else "\n", file=sys.stderr)
 
-    current = ""
     try:
         kb_path = args.kb or default_kb_path()
         kb = load_kb(kb_path)
-        raw_inputs = []
-        for period, path, ref in inputs:
-            current = ref
-            raw_inputs.append((period, _read(path), ref))
+        # each file is read where it is planned (api/cohorts.member_of): the workers read their own
         name = args.name or " / ".join(periods)
-        workers = args.workers or (min(os.cpu_count() or 1, len(raw_inputs) // 50) or 1)
+        workers = args.workers or (min(os.cpu_count() or 1, len(inputs) // 50) or 1)
         result = evaluate_members(
-            kb, raw_inputs, name=name, periods=periods, progress=progress, workers=workers, kb_path=kb_path
+            kb, inputs, name=name, periods=periods, progress=progress, workers=workers, kb_path=kb_path
         )
     except SelfInspectionInvalid as exc:
-        print(f"{getattr(exc, 'ref', current)}:", file=sys.stderr)
+        print(f"{getattr(exc, 'ref', '')}:", file=sys.stderr)
         for line in exc.lines(args.lang):
             print(f"  - {line}", file=sys.stderr)
         return EXIT_INVALID
@@ -181,7 +170,7 @@ def _from_folders(args: argparse.Namespace, fmt: str) -> int:
             print(f"{issue.file}: {issue.path}: {issue.message}", file=sys.stderr)
         return EXIT_INVALID
     except (SmartAuditError, OSError, ValueError) as exc:
-        print(f"{current}: {exc}" if current else str(exc), file=sys.stderr)
+        print(str(exc), file=sys.stderr)
         return EXIT_INVALID
     return _write(args, fmt, result)
 

@@ -11,6 +11,7 @@ from typing import Any
 from engine.cohort import CohortPolicy, Member, evaluate_cohort
 from engine.cohort.member_plan import member_plan
 from engine.cohort.members import shared, slim_member
+from engine.intake.rawinput import read_input
 from engine.intake.validate import SelfInspectionInvalid, parse_self_inspection
 from engine.kb.loader import KnowledgeBase
 
@@ -30,7 +31,11 @@ def finding_titles(kb: KnowledgeBase) -> dict[str, Any]:
 
 
 def member_of(kb: KnowledgeBase, period: str, raw: Any, ref: str | None, graph: Any = None) -> Member:
-    """Validate (raises SelfInspectionInvalid) and plan one member (the part of its plan a cohort reads)."""
+    """Validate (raises SelfInspectionInvalid) and plan one member (the part of its plan a cohort reads). ``raw``:
+    the self-inspection, or the path of its file (JSON or YAML, read strictly where it is planned: a worker of the
+    pool reads its own files)."""
+    if isinstance(raw, Path):
+        raw = read_input(str(raw))
     validated = parse_self_inspection(kb, raw)
     warnings = [w.as_dict() for w in validated.warnings]
     plan = member_plan(kb, validated.inspection, graph=graph, warnings=warnings)

@@ -1,5 +1,6 @@
 """Cohort benchmark (issue #13, item 9): the overall evaluation of N generated enterprises (the sample cohort's
-generator, ``scripts/make_sample_cohort.py``, one period), planned in a process pool, for time and peak memory.
+generator, ``scripts/make_sample_cohort.py``, one period, written to a folder of JSON files beforehand, untimed),
+planned in a process pool whose workers read the files, as ``smart-audit cohort DIR`` does, for time and peak memory.
 
 - wall time of planning + evaluating N enterprises with ``--workers`` processes, per enterprise, and the
   evaluation step alone (``engine.cohort`` over the N slim members); goal for N = 10,000: under 60 s;
@@ -21,6 +22,7 @@ import os
 import pickle
 import resource
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Iterator
@@ -46,6 +48,17 @@ def _inputs(n: int) -> Iterator[tuple[str, Any, str]]:
         yield ("2024", before, name)
 
 
+def _written(n: int, folder: Path) -> list[tuple[str, Any, str]]:
+    """The generated enterprises as JSON files in ``folder``, each input its file's path (read where it is
+    planned, as ``smart-audit cohort DIR`` reads a folder: api/cohorts.member_of)."""
+    files = []
+    for period, raw, name in _inputs(n):
+        path = folder / f"{name}.json"
+        path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+        files.append((period, path, str(path)))
+    return files
+
+
 def _mb(kilobytes: int) -> float:
     return round(kilobytes / 1024, 1)  # ru_maxrss is in KiB on Linux
 
@@ -60,9 +73,11 @@ def measure(n: int, workers: int, trace_python: bool = False) -> dict[str, Any]:
     kb = load_kb(kb_path)
     if trace_python:  # the parent's Python allocations; tracemalloc's own records inflate the RSS and the time
         tracemalloc.start()
-    started = time.perf_counter()
-    result = evaluate_members(kb, _inputs(n), name="bench", total=n, workers=workers, kb_path=kb_path)
-    wall = time.perf_counter() - started
+    with tempfile.TemporaryDirectory(prefix="smart-audit-cohort-") as folder:
+        files = _written(n, Path(folder))  # as `smart-audit cohort DIR` finds them; not timed
+        started = time.perf_counter()
+        result = evaluate_members(kb, files, name="bench", total=n, workers=workers, kb_path=kb_path)
+        wall = time.perf_counter() - started
     planned_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the real run: planning and evaluation
     traced_peak = tracemalloc.get_traced_memory()[1] if trace_python else None
     tracemalloc.stop()

@@ -76,3 +76,24 @@ def test_bad_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str
     (tmp_path / "bad.json").write_text('{"enterprise": {}}', encoding="utf-8")
     assert main(["cohort", str(tmp_path), "-q"]) == 1
     assert "bad.json" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('{"enterprise": 1,', "[json_invalid]"),
+        ('{"a": 1, "a": 2}', "[duplicate_key]"),
+        ('{"a": "\\u0000"}', "[nul_character]"),
+    ],
+)
+def test_a_file_that_is_not_strict_json_is_refused_by_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, said: str
+) -> None:
+    """Each file is read strictly where it is planned (also in a worker of the pool): the refusal names the file
+    and the rule, and nothing is evaluated."""
+    shutil.copy(EXAMPLES / "demo_hdi_leader.json", tmp_path)
+    (tmp_path / "broken.json").write_text(text, encoding="utf-8")
+    out = tmp_path / "r.json"
+    assert main(["cohort", str(tmp_path), "--json", "-q", "-o", str(out)]) != 0
+    err = capsys.readouterr().err
+    assert "broken.json" in err and said in err and not out.exists()
