@@ -104,8 +104,12 @@ class Program:
 
 # Rules per durable_rules ruleset. Its alpha network walks a fixed 64-entry stack (events.c MAX_STACK_SIZE) and
 # fails with error 303 when a fact matches too many alpha nodes at once, leaving a state that crashes on
-# delete_state (measured with 285 rules in one ruleset). Small rulesets keep every fact's branching low.
-CHUNK_SIZE = 40
+# delete_state (measured with 285 rules in one ruleset, knowledge base 0.2.0). Small rulesets keep every fact's
+# branching low; each ruleset is one more session parsing the facts again. With the tests ordered by selectivity
+# (_selectivity), whole strata of up to 190 rules ran the 1,000 generated inputs of tests/inference/
+# test_differential.py without error (session 7); 100 keeps half of that margin and needs 7 sessions instead of
+# 12 (durable_rules' run about -20 % instructions; benchmarks/RESULTS.md).
+CHUNK_SIZE = 100
 SINK = "sink:"  # the catch-all rules' names, sink:<fact type>: a ':' no rule id can hold (engine/kb/rules.py)
 
 
