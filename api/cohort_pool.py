@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from api import heap
-from engine.cohort.members import Member, slim_member
+from engine.cohort.members import Member
 from engine.intake.issues import InputIssue, SelfInspectionInvalid
 
 __all__ = ["planned_members"]
@@ -41,7 +41,7 @@ def _plan(item: MemberInput) -> Member | tuple[str, list[InputIssue], list[Input
 
     period, raw, ref = item
     try:
-        return slim_member(member_of(_STATE["kb"], period, raw, ref, _STATE["graph"]))
+        return member_of(_STATE["kb"], period, raw, ref, _STATE["graph"])  # slim already
     except SelfInspectionInvalid as exc:  # its constructor takes the issues: sent back as data, raised again below
         return (str(ref), exc.errors, exc.warnings)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from engine.cohort import CohortPolicy, Member, evaluate_cohort
 from engine.cohort.member_plan import member_plan
-from engine.cohort.members import shared, slim_member
+from engine.cohort.members import shared
 from engine.intake.rawinput import read_input
 from engine.intake.validate import SelfInspectionInvalid, parse_self_inspection
 from engine.kb.loader import KnowledgeBase
@@ -31,21 +31,22 @@ def finding_titles(kb: KnowledgeBase) -> dict[str, Any]:
 
 
 def member_of(kb: KnowledgeBase, period: str, raw: Any, ref: str | None, graph: Any = None) -> Member:
-    """Validate (raises SelfInspectionInvalid) and plan one member (the part of its plan a cohort reads). ``raw``:
+    """Validate (raises SelfInspectionInvalid) and plan one member as a cohort keeps it: the part of its plan a
+    cohort reads (engine/cohort/member_plan.py) and, of its self-inspection, the enterprise. ``raw``:
     the self-inspection, or the path of its file (JSON or YAML, read strictly where it is planned: a worker of the
     pool reads its own files)."""
     if isinstance(raw, Path):
         raw = read_input(str(raw))
     validated = parse_self_inspection(kb, raw)
     warnings = [w.as_dict() for w in validated.warnings]
-    plan = member_plan(kb, validated.inspection, graph=graph, warnings=warnings)
-    return Member(str(validated.inspection.enterprise.id), period, raw, plan, ref)
+    plan = member_plan(kb, validated.inspection, graph=graph, warnings=warnings)  # already slim (slim_plan)
+    return Member(str(validated.inspection.enterprise.id), period, {"enterprise": raw.get("enterprise")}, plan, ref)
 
 
 def _serial(kb: KnowledgeBase, inputs: Iterable[MemberInput], graph: Any) -> Iterable[Member]:
     for period, raw, ref in inputs:
         try:
-            yield slim_member(member_of(kb, period, raw, ref, graph))
+            yield member_of(kb, period, raw, ref, graph)
         except SelfInspectionInvalid as exc:
             exc.ref = ref  # type: ignore[attr-defined]  # which input, for the message
             raise

@@ -66,7 +66,7 @@ def _mb(kilobytes: int) -> float:
 def measure(n: int, workers: int, trace_python: bool = False) -> dict[str, Any]:
     from api.cohorts import cohort_policy, evaluate_members, finding_titles, member_of
     from engine.cohort import evaluate_cohort
-    from engine.cohort.members import shared, slim_member
+    from engine.cohort.members import shared
     from engine.kb.loader import default_kb_path, load_kb
 
     kb_path = default_kb_path()
@@ -83,7 +83,7 @@ def measure(n: int, workers: int, trace_python: bool = False) -> dict[str, Any]:
     tracemalloc.stop()
     period = result["periods"][0]
     # the evaluation step alone, on 50 slim members planned again serially
-    sample = [slim_member(member_of(kb, p, raw, ref)) for p, raw, ref in _inputs(min(n, 50))]
+    sample = [member_of(kb, p, raw, ref) for p, raw, ref in _inputs(min(n, 50))]
     started = time.perf_counter()
     evaluate_cohort(sample, policy=cohort_policy(kb), name="bench", finding_titles=finding_titles(kb))
     eval_small = time.perf_counter() - started

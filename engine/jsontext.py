@@ -49,27 +49,26 @@ _PASSTHROUGH = (
 )
 
 
+def _fast(data: Any, default: Callable[[Any], Any] | None, option: int) -> str | None:
+    """orjson's text, or None where it refuses or would write otherwise than ``json``."""
+    if orjson is None:
+        return None
+    try:
+        text: str = orjson.dumps(data, default=default, option=_PASSTHROUGH | option).decode()
+    except TypeError:  # orjson.JSONEncodeError: a key not a string, a big integer, an unknown type
+        return None
+    return None if _orjson_differs(text) else text
+
+
 def compact(data: Any) -> str:
     """``json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)``."""
-    if orjson is not None:
-        try:
-            text = orjson.dumps(data, option=_PASSTHROUGH).decode()
-        except TypeError:  # orjson.JSONEncodeError: a key not a string, a big integer, an unknown type
-            pass
-        else:
-            if not _orjson_differs(text):
-                return text
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    fast = _fast(data, None, 0)
+    return fast if fast is not None else json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def sorted_compact(data: Any, default: Callable[[Any], Any]) -> str:
     """``json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=default)``."""
-    if orjson is not None:
-        try:
-            text = orjson.dumps(data, default=default, option=_PASSTHROUGH | orjson.OPT_SORT_KEYS).decode()
-        except TypeError:
-            pass
-        else:
-            if not _orjson_differs(text):
-                return text
+    fast = _fast(data, default, orjson.OPT_SORT_KEYS if orjson is not None else 0)
+    if fast is not None:
+        return fast
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=default)

@@ -15,7 +15,6 @@ __all__ = [
     "indicator_rows",
     "options_of",
     "shared",
-    "slim_member",
     "slim_option",
     "slim_plan",
     "slim_row",
@@ -164,15 +163,3 @@ def slim_plan(plan: dict[str, Any]) -> dict[str, Any]:
         "totals": plan.get("totals"),
         "trace": findings,
     }
-
-
-def slim_member(member: Member) -> Member:
-    """The member with a slim plan and, of its self-inspection, only the enterprise."""
-    return Member(
-        member.enterprise_id,
-        member.period,
-        {"enterprise": member.self_inspection.get("enterprise")},
-        slim_plan(member.plan),
-        member.ref,
-        member.extra,
-    )
