@@ -25,30 +25,56 @@ def _percent(answered: int, applicable: int) -> float | None:
     return round(answered / applicable * 100, 1) if applicable else None
 
 
-def _question_slots(kb: KnowledgeBase, si: SelfInspection, qids: Iterable[str]) -> list[tuple[str, bool]]:
-    """(path, answered) of every place the questions are asked of this plant."""
-    run = [(i, f) for i, f in enumerate(si.process) if f.run and f.step in kb.steps]
-    slots: list[tuple[str, bool]] = []
-    for qid in qids:
-        q = kb.questions.get(qid)
+class _Slots:
+    """(path, answered) of every place a question is asked of this plant, worked out once per question: the
+    sections and the qualitative indicators read the same questions again and again."""
+
+    def __init__(self, kb: KnowledgeBase, si: SelfInspection) -> None:
+        self.kb = kb
+        self.si = si
+        self.run = [(i, f) for i, f in enumerate(si.process) if f.run and f.step in kb.steps]
+        self.done: dict[str, list[tuple[str, bool]]] = {}
+
+    def of(self, qid: str) -> list[tuple[str, bool]]:
+        found = self.done.get(qid)
+        if found is None:
+            found = self.done[qid] = self._slots(qid)
+        return found
+
+    def _slots(self, qid: str) -> list[tuple[str, bool]]:
+        q = self.kb.questions.get(qid)
         if q is None:
-            continue
+            return []
         if q.scope == "enterprise":
-            value = si.answers.get(qid)
-            slots.append((f"answers.{qid}", value is not None and value != "unknown"))
-            continue
-        for i, facts in run:
-            if kb.steps[facts.step].family in q.families:
+            value = self.si.answers.get(qid)
+            return [(f"answers.{qid}", value is not None and value != "unknown")]
+        out = []
+        for i, facts in self.run:
+            if self.kb.steps[facts.step].family in q.families:
                 value = facts.answers.get(qid)
-                slots.append((f"process[{i}].answers.{qid}", value is not None and value != "unknown"))
-    return slots
+                out.append((f"process[{i}].answers.{qid}", value is not None and value != "unknown"))
+        return out
+
+    def all(self, qids: Iterable[str]) -> list[tuple[str, bool]]:
+        return [slot for qid in qids for slot in self.of(qid)]
 
 
-def _sections(kb: KnowledgeBase, si: SelfInspection) -> list[dict[str, Any]]:
+def _section_questions(kb: KnowledgeBase) -> list[tuple[m.ManualSection, list[str]]]:
+    """The manual's sections in order, each with its questions' ids in order (the knowledge base's, kept on it)."""
+    return kb.derived(
+        "completeness.sections",
+        lambda: [
+            (section, [q.id for q in questions if q.section == section.id])
+            for questions in [sorted(kb.questions.values(), key=lambda q: (q.order, q.id))]
+            for section in sorted(kb.sections.values(), key=lambda s: (s.order, s.id))
+        ],
+    )
+
+
+def _sections(kb: KnowledgeBase, slots_of: _Slots) -> list[dict[str, Any]]:
     rows = []
-    for section in sorted(kb.sections.values(), key=lambda s: (s.order, s.id)):
-        qids = [q.id for q in sorted(kb.questions.values(), key=lambda q: (q.order, q.id)) if q.section == section.id]
-        slots = _question_slots(kb, si, qids)
+    for section, qids in _section_questions(kb):
+        slots = slots_of.all(qids)
         answered = sum(1 for _, ok in slots if ok)
         rows.append(
             {
@@ -63,19 +89,27 @@ def _sections(kb: KnowledgeBase, si: SelfInspection) -> list[dict[str, Any]]:
     return rows
 
 
+def _criteria_questions(kb: KnowledgeBase, bset: m.BenchmarkSet, indicator: str) -> list[str]:
+    """The questions a qualitative indicator's level criteria read, in order (kept on the knowledge base)."""
+
+    def make() -> list[str]:
+        member = _member(bset, indicator)
+        conds = list(member.criteria.values()) if member is not None else []
+        return list(dict.fromkeys(q for c in conds for q in condition_questions(c)))
+
+    return kb.derived(("completeness.criteria", bset.id, indicator), make)
+
+
 def _member(bset: m.BenchmarkSet, indicator: str) -> m.BenchmarkMember | None:
     return next((mm for g in bset.groups for mm in g.members if mm.indicator == indicator), None)
 
 
-def _indicator(kb: KnowledgeBase, si: SelfInspection, bset: m.BenchmarkSet, inst: InstanceResult) -> dict[str, Any]:
+def _indicator(kb: KnowledgeBase, slots_of: _Slots, bset: m.BenchmarkSet, inst: InstanceResult) -> dict[str, Any]:
     row: dict[str, Any] = {"key": inst.key, "id": inst.id, "name": {"zh": inst.name_zh, "en": inst.name_en}}
     if inst.level == NOT_APPLICABLE:
         return {**row, "answered": 0, "applicable": 0, "percent": None, "missing": []}
     if inst.kind == "qualitative":
-        member = _member(bset, inst.id)
-        conds = list(member.criteria.values()) if member is not None else []
-        qids = list(dict.fromkeys(q for c in conds for q in condition_questions(c)))
-        slots = _question_slots(kb, si, qids)
+        slots = slots_of.all(_criteria_questions(kb, bset, inst.id))
         answered = sum(1 for _, ok in slots if ok)
         missing = [path for path, ok in slots if not ok]
         applicable = len(slots)
@@ -97,8 +131,9 @@ def completeness(
     kb: KnowledgeBase, si: SelfInspection, bset: m.BenchmarkSet, instances: list[InstanceResult]
 ) -> dict[str, Any]:
     """The completeness report of the self-inspection for the evaluated year (see the module text)."""
-    sections = _sections(kb, si)
-    indicators = [_indicator(kb, si, bset, inst) for inst in instances]
+    slots_of = _Slots(kb, si)
+    sections = _sections(kb, slots_of)
+    indicators = [_indicator(kb, slots_of, bset, inst) for inst in instances]
     answered = sum(s["answered"] for s in sections)
     applicable = sum(s["applicable"] for s in sections)
     rated = [i for i in indicators if i["applicable"]]

@@ -21,7 +21,7 @@ from engine.errors import UnknownIdError
 from engine.evaluate.completeness import completeness
 from engine.evaluate.criteria import FactView, LeafResult, Outcome, evaluate_condition
 from engine.evaluate.firmness import contested_rows, level_firmness, mark_not_rated
-from engine.evaluate.history import Unchanged, fact_view, trends
+from engine.evaluate.history import Unchanged, fact_view, plant_value, trends
 from engine.evaluate.instances import (
     Computed,
     compute_value,
@@ -124,7 +124,18 @@ def _qualitative(
         inst.next_level = {"level": target, "unmet": failing}
 
 
+def _effective(
+    kb: KnowledgeBase, row: m.ThresholdRow, levels: list[str], direction: str, n: int
+) -> list[tuple[str, Decimal, Decimal, m.ThresholdCell]]:
+    """:func:`effective_thresholds`, worked out once per knowledge base (a row is one of its records)."""
+    return kb.derived(
+        ("effective_thresholds", id(row), tuple(levels), direction, n),
+        lambda: effective_thresholds(row, levels, direction, n),
+    )
+
+
 def _quantitative(
+    kb: KnowledgeBase,
     bset: m.BenchmarkSet,
     member: m.BenchmarkMember,
     ind: m.Indicator,
@@ -141,14 +152,14 @@ def _quantitative(
     inst.contested = contested_rows(rows, levels, ind.direction)
     if len(rows) == 1:
         _, row, n = rows[0]
-        entries = effective_thresholds(row, levels, ind.direction, n)
+        entries = _effective(kb, row, levels, ind.direction, n)
         inst.thresholds = threshold_infos(entries, ind.direction)
         if row.known_inconsistent:
             inst.provisional = True
             inst.notes.append(f"known-inconsistent thresholds: {row.known_inconsistent}")
         cells = [cell for _, _, _, cell in entries]
     else:
-        mixed = mix_thresholds(rows, levels, ind.direction)
+        mixed = mix_thresholds(rows, levels, ind.direction, lambda r, k: _effective(kb, r, levels, ind.direction, k))
         comparison = "<=" if ind.direction == "lower_is_better" else ">="
         inst.thresholds = [
             LevelThreshold(
@@ -257,8 +268,9 @@ def _instances_for_member(
     group: m.BenchmarkGroup,
     member: m.BenchmarkMember,
     facts: FactView,
+    computed: dict[str, Computed],
 ) -> list[InstanceResult]:
-    found = _member_instances(kb, si, year, bset, group, member, facts)
+    found = _member_instances(kb, si, year, bset, group, member, facts, computed)
     if member.not_rated:
         for inst in found:
             mark_not_rated(inst, member.not_rated, bset.levels)
@@ -273,7 +285,9 @@ def _member_instances(
     group: m.BenchmarkGroup,
     member: m.BenchmarkMember,
     facts: FactView,
+    computed: dict[str, Computed],
 ) -> list[InstanceResult]:
+    """``computed``: the plant values of the year that :func:`trends` worked out (:func:`plant_value`)."""
     ind = kb.indicators[member.indicator]
     weight = _frac(member.weight.value) if member.weight is not None else Fraction(1)
     limiting = bool(member.limiting and member.limiting.value)
@@ -315,7 +329,7 @@ def _member_instances(
     if not ind.per_board_type:
         inst = new(None, None, "plant")
         row = member.thresholds[0]
-        _quantitative(bset, member, ind, inst, compute_value(kb, si, year, ind), [(Fraction(1), row, 0)])
+        _quantitative(kb, bset, member, ind, inst, plant_value(kb, si, year, ind, computed), [(Fraction(1), row, 0)])
         return [inst]
     outputs = [p.output.canonical() for p in year.products]
     if any(o is None for o in outputs):
@@ -349,8 +363,9 @@ def _member_instances(
                 inst.weight = weight / len(year.products)
             inst.layers = prod.layers if prod.construction.layered else None
             inst.n = bset.n_for(prod.layers) if prod.layers and prod.construction.layered else None
-            computed = compute_value(kb, si, year, ind, (pi, prod) if per_product else None)
-            _quantitative(bset, member, ind, inst, computed, [(Fraction(1), prow, bset.n_for(prod.layers or 2))])
+            line = (pi, prod)
+            value = compute_value(kb, si, year, ind, line) if per_product else plant_value(kb, si, year, ind, computed)
+            _quantitative(kb, bset, member, ind, inst, value, [(Fraction(1), prow, bset.n_for(prod.layers or 2))])
             result.append(inst)
         return result
     inst = new("mix", None, "output_weighted_benchmark")
@@ -359,7 +374,7 @@ def _member_instances(
         "benchmark (Σ output share × threshold)"
     )
     inst.share = None
-    _quantitative(bset, member, ind, inst, compute_value(kb, si, year, ind), rows)
+    _quantitative(kb, bset, member, ind, inst, plant_value(kb, si, year, ind, computed), rows)
     inst.notes.append(
         "board mix: "
         + ", ".join(f"{p.board_key} {fraction_json(s, 4)}" for p, s in zip(year.products, shares, strict=True))
@@ -425,7 +440,8 @@ def evaluate(
         raise UnknownIdError("reporting year", str(year), [str(y.year) for y in si.years])
     if base is not None and (base.benchmark_set["id"] != bset.id or base.year != the_year.year):
         base = None
-    counts, series, exact = trends(kb, si, the_year.year, base.trend_values if base is not None else None)
+    computed: dict[str, Computed] = {}  # the plant values of the year, as the trends work them out
+    counts, series, exact = trends(kb, si, the_year.year, base.trend_values if base is not None else None, computed)
     facts = fact_view(kb, si, counts)
     unchanged = Unchanged(kb, base, facts) if base is not None else None
     instances: list[InstanceResult] = []
@@ -435,7 +451,7 @@ def evaluate(
             if kept is not None:
                 instances.append(kept)
             else:
-                instances.extend(_instances_for_member(kb, si, the_year, bset, group, member, facts))
+                instances.extend(_instances_for_member(kb, si, the_year, bset, group, member, facts, computed))
     y_worst, points = indices(bset, instances, "worst")
     undecided = any(i.level == INSUFFICIENT for i in instances)  # else the best case is the worst case
     y_best = indices(bset, instances, "best", with_points=False)[0] if undecided else y_worst

@@ -16,14 +16,14 @@ from decimal import Decimal
 from typing import Any
 
 from engine.evaluate.criteria import FactView
-from engine.evaluate.instances import compute_value
+from engine.evaluate.instances import Computed, compute_value
 from engine.evaluate.result import EvaluationResult, InstanceResult, decimal_json
-from engine.intake.model import SelfInspection
+from engine.intake.model import SelfInspection, YearData
 from engine.kb import models as m
 from engine.kb.conditions import AllOf, AnyOf, Condition, Leaf, NotOf
 from engine.kb.loader import KnowledgeBase
 
-__all__ = ["TrendValues", "Unchanged", "fact_view", "reads_of", "trends"]
+__all__ = ["TrendValues", "Unchanged", "fact_view", "plant_value", "reads_of", "trends"]
 
 
 def fact_view(kb: KnowledgeBase, si: SelfInspection, trend_counts: dict[str, tuple[int, bool]]) -> FactView:
@@ -40,7 +40,11 @@ TrendValues = dict[tuple[str, int], Decimal | None]
 
 
 def trends(
-    kb: KnowledgeBase, si: SelfInspection, upto: int, earlier: TrendValues | None = None
+    kb: KnowledgeBase,
+    si: SelfInspection,
+    upto: int,
+    earlier: TrendValues | None = None,
+    computed: dict[str, Computed] | None = None,
 ) -> tuple[dict[str, tuple[int, bool]], dict[str, Any], TrendValues]:
     """Consecutive year-on-year improvements of each quantitative indicator (plant level), ending at ``upto``.
 
@@ -48,6 +52,8 @@ def trends(
     first reported year, so that earlier years (not reported) might extend it. Also the series shown and the
     exact values by (indicator, year). ``earlier``: exact values of the years before ``upto`` known to be those
     of this self-inspection (a projection changes only the evaluated year: engine/plan/projection.py).
+    ``computed``: filled with each indicator's plant value of the year ``upto`` as worked out here (the evaluation
+    of that year reads the same, :func:`plant_value`).
     """
     years = [y for y in si.years if y.year <= upto]
     counts: dict[str, tuple[int, bool]] = {}
@@ -56,12 +62,15 @@ def trends(
     for ind in kb.indicators.values():
         if ind.direction == "qualitative":
             continue
-        values = [
-            earlier[(ind.id, y.year)]
-            if earlier is not None and y.year != upto and (ind.id, y.year) in earlier
-            else compute_value(kb, si, y, ind, factor_year=upto).value
-            for y in years
-        ]
+        values: list[Decimal | None] = []
+        for y in years:
+            if earlier is not None and y.year != upto and (ind.id, y.year) in earlier:
+                values.append(earlier[(ind.id, y.year)])
+                continue
+            found = compute_value(kb, si, y, ind, factor_year=upto)
+            if computed is not None and y.year == upto:
+                computed[ind.id] = found
+            values.append(found.value)
         exact.update(((ind.id, y.year), v) for y, v in zip(years, values, strict=True))
         series[ind.id] = {
             "unit": ind.unit,
@@ -84,6 +93,15 @@ def trends(
         counts[ind.id] = (count, state == "broken" or (state == "exhausted" and len(years) >= 3))
         series[ind.id]["improving_years"] = count
     return counts, series, exact
+
+
+def plant_value(
+    kb: KnowledgeBase, si: SelfInspection, year: YearData, ind: m.Indicator, computed: dict[str, Computed]
+) -> Computed:
+    """The indicator's plant value in ``year``: the one :func:`trends` worked out for it (handed out once: the
+    instance that takes it keeps its lists), else worked out here."""
+    found = computed.pop(ind.id, None)
+    return found if found is not None else compute_value(kb, si, year, ind)
 
 
 @dataclass(frozen=True)

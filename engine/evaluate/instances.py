@@ -8,6 +8,7 @@ output-weighted benchmark (Σ share × threshold), because consumption is not me
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from engine.evaluate.copper import copper_recovery
@@ -260,17 +261,28 @@ def effective_thresholds(
     return out
 
 
+Effective = list[tuple[str, Decimal, Decimal, m.ThresholdCell]]
+
+
 def mix_thresholds(
-    rows: list[tuple[Fraction, m.ThresholdRow, int]], levels: list[str], direction: str
+    rows: list[tuple[Fraction, m.ThresholdRow, int]],
+    levels: list[str],
+    direction: str,
+    effective: Callable[[m.ThresholdRow, int], Effective] | None = None,
 ) -> list[tuple[str, Decimal, Decimal, list[m.ThresholdCell]]]:
-    """Output-weighted benchmark: Σ share_i × effective threshold_i, per level (exact)."""
+    """Output-weighted benchmark: Σ share_i × effective threshold_i, per level (exact). ``effective``: a row's
+    effective thresholds at n (default :func:`effective_thresholds`)."""
+    each = [
+        effective(row, n) if effective is not None else effective_thresholds(row, levels, direction, n)
+        for _, row, n in rows
+    ]
     result = []
     for idx, level in enumerate(levels):
         eff = Fraction(0)
         raw = Fraction(0)
         cells = []
-        for share, row, n in rows:
-            level_, e, t, cell = effective_thresholds(row, levels, direction, n)[idx]
+        for (share, _, _), entries in zip(rows, each, strict=True):
+            level_, e, t, cell = entries[idx]
             assert level_ == level
             eff += share * Fraction(e)
             raw += share * Fraction(t)

@@ -66,6 +66,7 @@ __all__ = [
     "hw_category",
     "json_schema",
     "normalise_district",
+    "validate_answers",
 ]
 
 _Model = Model
@@ -288,6 +289,15 @@ def _answer(raw: object) -> object:
     if isinstance(raw, float):
         return Decimal(str(raw))
     return raw
+
+
+class _Answers(_Model):
+    answers: dict[str, Annotated[Answer, BeforeValidator(_answer)]]
+
+
+def validate_answers(raw: dict[str, Any]) -> dict[str, Any]:
+    """Enterprise answers validated as a self-inspection's ``answers`` are."""
+    return _Answers.model_validate({"answers": raw}).answers
 
 
 class StepFacts(_Model):

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -24,6 +25,8 @@ from engine.kb.options import MeasureArea, MeasureGroup, Option, PeerScheme
 from engine.kb.planpolicy import PlanPolicy
 from engine.kb.rules import Rule
 from engine.kb.yamlio import DuplicateKeyError, load_yaml
+
+_T = TypeVar("_T")
 
 __all__ = ["DEFAULT_KB_PATH", "KbVersion", "KnowledgeBase", "Origin", "default_kb_path", "load_kb"]
 
@@ -89,6 +92,17 @@ class KnowledgeBase:
     cohort_policies: dict[str, CohortPolicy] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     files: tuple[str, ...] = ()
+    # what is worked out from the records alone, once per knowledge base (its records never change once loaded)
+    _derived: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def derived(self, key: Hashable, make: Callable[[], _T]) -> _T:
+        """``make()``, worked out once for this knowledge base under ``key`` (a structure that depends only on its
+        records: it is loaded once and never changed)."""
+        try:
+            return cast(_T, self._derived[key])
+        except KeyError:
+            value = self._derived[key] = make()
+            return value
 
     @property
     def default_benchmark_set(self) -> m.BenchmarkSet:

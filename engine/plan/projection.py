@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
-from engine.intake.model import SelfInspection
+from engine.intake.model import SelfInspection, StepFacts, YearData, validate_answers
 from engine.kb.loader import KnowledgeBase
 from engine.kb.options import Option
 from engine.plan.combine import Combined
@@ -42,17 +42,20 @@ def _left(base: Decimal | None, saved: Decimal | None) -> Decimal:
 def _effects(
     kb: KnowledgeBase,
     si: SelfInspection,
-    data: dict[str, Any],
     y: dict[str, Any],
     options: list[tuple[Option, list[str]]],
-) -> None:
+) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    """Apply the options' waste destinations to the year ``y`` (in place); return the enterprise answers and, by
+    position in ``process``, the step answers they set."""
+    answers: dict[str, Any] = {}
+    step_answers: dict[int, dict[str, Any]] = {}
     for option, steps in options:
         for stream, dest in option.effects.waste_destination.items():
             for waste in y["wastes"]:
                 if waste["stream"] == stream:
                     waste["destination"] = dest
         for qid, value in option.effects.answers.items():
-            data["answers"][qid] = value
+            answers[qid] = value
         if not option.effects.step_answers:
             continue
         targets = set(steps) or {
@@ -60,23 +63,43 @@ def _effects(
             for s in (f.step for f in si.process if f.run)
             if s in option.steps or (s in kb.steps and kb.steps[s].family in option.families)
         }
-        for facts in data["process"]:
-            if facts["step"] not in targets or not facts.get("run", True):
+        for i, facts in enumerate(si.process):
+            if facts.step not in targets or not facts.run:
                 continue
-            family = kb.steps[facts["step"]].family
+            family = kb.steps[facts.step].family
             for qid, value in option.effects.step_answers.items():
                 question = kb.questions.get(qid)
                 if question is not None and family in question.families:
-                    facts.setdefault("answers", {})[qid] = value
+                    step_answers.setdefault(i, {})[qid] = value
+    return answers, step_answers
+
+
+def _with_effects(
+    si: SelfInspection, yi: int, year: YearData, answers: dict[str, Any], step_answers: dict[int, dict[str, Any]]
+) -> SelfInspection:
+    """``si`` with the projected year and the answers set, each validated as in a self-inspection; the rest (earlier
+    years, the steps whose answers did not change, the enterprise) is the same (frozen) models."""
+    years = list(si.years)
+    years[yi] = year
+    update: dict[str, Any] = {"years": years}
+    if answers:
+        update["answers"] = {**si.answers, **validate_answers(answers)}
+    if step_answers:
+        process = list(si.process)
+        for i, changed in step_answers.items():
+            data = process[i].model_dump()
+            data["answers"] = {**data["answers"], **changed}
+            process[i] = StepFacts.model_validate(data)
+        update["process"] = process
+    return si.model_copy(update=update)
 
 
 def project(
     kb: KnowledgeBase, si: SelfInspection, year: int, combined: Combined, options: list[tuple[Option, list[str]]]
 ) -> SelfInspection:
-    data = si.model_dump()  # Python values (Decimal, enums) validate again faster than their JSON forms
-    yi = [y["year"] for y in data["years"]].index(year)
-    y = data["years"][yi]
+    yi = [y.year for y in si.years].index(year)
     cur = si.years[yi]
+    y = cur.model_dump()  # Python values (Decimal, enums) validate again faster than their JSON forms
     saved = {r: t[1] for r, t in combined.totals.items()}
     water = _left(cur.resources.fresh_water.canonical(), saved.get("fresh_water_m3"))
     volume = cur.wastewater.generated.canonical()
@@ -132,5 +155,5 @@ def project(
         unit = y["copper_recovered"]["unit"]
         add = new_kg / (1000 if unit == "t" else 1)
         y["copper_recovered"]["value"] = str(Decimal(str(y["copper_recovered"]["value"])) + add)
-    _effects(kb, si, data, y, options)
-    return SelfInspection.model_validate(data)
+    answers, step_answers = _effects(kb, si, y, options)
+    return _with_effects(si, yi, YearData.model_validate(y), answers, step_answers)

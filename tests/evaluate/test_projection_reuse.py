@@ -130,3 +130,40 @@ def test_a_levels_only_evaluation_has_the_levels_and_indices_of_the_full_one(kb:
     assert [i.as_dict() for i in brief.instances] == [i.as_dict() for i in full.instances]
     assert (brief.blocking, brief.level_firmness, brief.groups) == ({}, {}, [])
     assert full.groups and full.level_firmness
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_a_projection_is_the_self_inspection_its_data_validates_to(kb: KnowledgeBase, path: Path) -> None:
+    """project() validates only the year and the steps it changed and keeps the rest: the result is the same as
+    validating the whole projected data, and the base self-inspection is left as it was."""
+    si = _si(kb, path)
+    before = si.model_dump()
+    after = _projected(kb, si, evaluate(kb, si))
+    assert SelfInspection.model_validate(after.model_dump()) == after
+    assert si.model_dump() == before
+    assert after.model_dump() != before  # the options changed something (every example has options)
+
+
+def test_a_projection_validates_the_answers_it_sets(kb: KnowledgeBase) -> None:
+    """An option's answer goes through the self-inspection's own answer validation (a float becomes a Decimal)."""
+    from decimal import Decimal
+
+    from engine.plan.projection import _with_effects
+
+    si = _si(kb, EXAMPLES[0])
+    qid = next(iter(si.answers))
+    out = _with_effects(si, len(si.years) - 1, si.latest, {qid: 0.5}, {})
+    assert out.answers[qid] == Decimal("0.5") and isinstance(out.answers[qid], Decimal)
+    assert list(out.answers) == list(si.answers)  # the order of the answers is kept
+
+
+def test_what_is_derived_from_the_knowledge_base_is_made_once(kb: KnowledgeBase) -> None:
+    made: list[int] = []
+
+    def make() -> list[int]:
+        made.append(1)
+        return [len(made)]
+
+    first = kb.derived(("test", "once"), make)
+    assert kb.derived(("test", "once"), make) is first and made == [1]
+    assert load_kb().derived(("test", "once"), make) == [2]  # another knowledge base works it out for itself
