@@ -44,6 +44,7 @@ from durable.engine import Host
 from engine.errors import SmartAuditError
 from engine.inference.plain import Firing
 from engine.inference.program import GATE, SINK, Program, binding_keys, conclude, merge_conclusions
+from engine.jsontext import compact
 
 __all__ = ["InferenceEngineError", "run_durable"]
 
@@ -90,20 +91,20 @@ def _host() -> _Host:
     return _HOST
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), without a new encoder
 _SINK_MESSAGE = '{"' + SINK  # how the engine's message of a catch-all's action begins (program.SINK)
 # A ready action's message is ``{"<rule id>":{"g__gate":{...},"b0":{<fact>},"b1":{<fact>}...}}`` with each fact as
-# the text it was asserted from: ``{"sid":"<n>","id": <its id>, ...`` (``_text`` writes the id first). The
+# the text it was asserted from: ``{"sid":"<n>","id":<its id>,...`` (``_text`` writes the id first). The
 # bound facts are known by their ids; their fields are ours (``_Session.by_id``), so the message is not decoded.
 # Inside a JSON string every quote is escaped, so this sequence can only be the start of a bound fact.
-_BOUND = re.compile(r'"(b\d+)":\{"sid":"\d+","id": ("(?:[^"\\]|\\.)*")')
+_BOUND = re.compile(r'"(b\d+)":\{"sid":"\d+","id":("(?:[^"\\]|\\.)*")')
 _ACTIONS: dict[str, Callable[[_Session, dict[str, str]], None]] = {}
 _WHEN: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}  # (kb hash, rule id) -> (binding, key) of ``when``
 
 
 def _text(fact: dict[str, Any]) -> str:
-    """The fact's JSON text less its opening brace, its id first (the session id is written in front of it)."""
-    return _ENCODE({"id": fact["id"], **fact})[1:]
+    """The fact's JSON text less its opening brace, its id first (the session id is written in front of it);
+    compact, written in C (engine/jsontext.py)."""
+    return compact({"id": fact["id"], **fact})[1:]
 
 
 def _when(program: Program, rule_id: str) -> tuple[tuple[str, str], ...]:

@@ -71,7 +71,7 @@ class Trace:
 
 
 def _fact_value(fact: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in sorted(fact.items()) if k not in ("id", "type", "sid")}
+    return {k: fact[k] for k in sorted(fact) if k != "id" and k != "type" and k != "sid"}
 
 
 _BENCHMARK_FIELDS = {"level", "level_rank", "value", "threshold_I", "threshold_II", "threshold_III", "ratio_to_III"}
@@ -136,7 +136,8 @@ def build_trace(
         premises = []
         for item in inputs.get(fid, []):
             nid = f"input:{item['path']}"
-            nodes.setdefault(nid, TraceNode(nid, "input", item.get("value")))
+            if nid not in nodes:
+                nodes[nid] = TraceNode(nid, "input", item.get("value"))
             premises.append(nid)
         nodes[fid] = TraceNode(fid, fact["type"], _fact_value(fact), None, premises, base_parameters.get(fid, []))
     by_conclusion: dict[str, list[Firing]] = {}

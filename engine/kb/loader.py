@@ -105,6 +105,13 @@ class KnowledgeBase:
             return value
 
     @property
+    def plan_policy(self) -> PlanPolicy | None:
+        """The plan policy in force: the first by id (None when the knowledge base has none)."""
+        return self.derived(
+            "plan_policy", lambda: next(iter(sorted(self.plan_policies.items())))[1] if self.plan_policies else None
+        )
+
+    @property
     def default_benchmark_set(self) -> m.BenchmarkSet:
         return self.benchmark_sets[self.meta.default_benchmark_set]
 

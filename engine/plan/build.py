@@ -26,7 +26,7 @@ from engine.plan.combine import Combined, combine
 from engine.plan.costs import combined_money, investment, operating_cost, payback, prices, stream_fees, valuation
 from engine.plan.focus import audit_focus
 from engine.plan.pools import Pools
-from engine.plan.priority import priority
+from engine.plan.priority import priority, room_to_lift
 from engine.plan.projection import project
 from engine.plan.records import SEVERITY_ORDER, Rec
 from engine.plan.resolve import rank_key, resolve
@@ -76,7 +76,7 @@ def _co2(kb: KnowledgeBase, si: SelfInspection, year: int, amounts: dict[str, Tr
 
 def _class_by_investment(kb: KnowledgeBase, rec: Rec) -> str | None:
     """The cost class the known investment implies (the policy's line), where it differs from the catalogue's."""
-    policy = next(iter(sorted(kb.plan_policies.items())))[1] if kb.plan_policies else None
+    policy = kb.plan_policy
     central = rec.investment.get("central") if rec.investment else None
     if policy is None or policy.no_low_cost_max_investment is None or central is None:
         return None
@@ -132,7 +132,7 @@ def _evaluate_options(
     pools = Pools.of(kb, si, year)
     fees = stream_fees(pools)
     blocking = {row["key"].split("[")[0] for row in ev.blocking.get("indicators", [])}
-    limiting = {i.id for i in ev.instances if i.limiting}
+    room = room_to_lift(ev, {i.id for i in ev.instances if i.limiting})
     for rec in recs.values():
         key = (rec.option.id, tuple(rec.steps))
         if key in figures:
@@ -157,7 +157,7 @@ def _evaluate_options(
                 rec.cost_class_by_investment,
                 rec.payback,
             )
-        rec.priority = priority(kb, rec, ev, blocking, limiting)
+        rec.priority = priority(kb, rec, ev, blocking, room)
 
 
 def _drop_nothing_to_save(recs: dict[str, Rec]) -> list[dict[str, Any]]:

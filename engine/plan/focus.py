@@ -13,30 +13,32 @@ __all__ = ["audit_focus"]
 
 
 def audit_focus(kb: KnowledgeBase, si: SelfInspection, inf: InferenceResult, recs: dict[str, Rec]) -> dict[str, Any]:
-    policy = next(iter(sorted(kb.plan_policies.items())))[1] if kb.plan_policies else None
+    policy = kb.plan_policy
     if policy is None:
         return {}
     run = [f.step for f in si.process if f.run and f.step in kb.steps]
     families = sorted({kb.steps[s].family for s in run})
     findings = inf.findings()
     raw: dict[str, dict[str, int]] = {fam: {} for fam in families}
+    rec_steps = [set(r.steps) for r in recs.values()]
     for fam in families:
         steps = [s for s in run if kb.steps[s].family == fam]
-        at = [f for f in findings if f.get("subject_family") == fam or f.get("subject_step") in steps]
+        in_area = set(steps)
+        at = [f for f in findings if f.get("subject_family") == fam or f.get("subject_step") in in_area]
         cats = [kb.findings[f["finding"]].category for f in at if f["finding"] in kb.findings]
-        streams = {o for s in steps for o in kb.steps[s].outputs}
+        streams = [kb.streams[sid] for sid in {o for s in steps for o in kb.steps[s].outputs}]
         raw[fam] = {
             "waste_amount": sum(1 for c in cats if c in ("water", "wastewater", "waste", "copper", "chemicals")),
             "toxicity": sum(
                 1
-                for sid in streams
-                if kb.streams[sid].hazardous_waste_code
-                or kb.streams[sid].segregation_class in ("complexed_copper", "nickel", "cyanide", "ammonia_copper")
-                or kb.streams[sid].kind == "liquid_waste"
+                for stream in streams
+                if stream.hazardous_waste_code
+                or stream.segregation_class in ("complexed_copper", "nickel", "cyanide", "ammonia_copper")
+                or stream.kind == "liquid_waste"
             ),
             "energy": sum(1 for c in cats if c in ("energy", "carbon")),
             "environmental_cost": sum(1 for f in at if f.get("severity") == "high"),
-            "cp_potential": sum(1 for r in recs.values() if set(r.steps) & set(steps)),
+            "cp_potential": sum(1 for r in rec_steps if not r.isdisjoint(in_area)),
         }
     factors = [f for f in policy.focus_factors if f.id in next(iter(raw.values()), {})]
     left_out = [f.id for f in policy.focus_factors if f not in factors]

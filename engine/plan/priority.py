@@ -16,7 +16,7 @@ from engine.kb.conditions import AllOf, AnyOf, Condition, Leaf, NotOf
 from engine.kb.loader import KnowledgeBase
 from engine.plan.records import Rec
 
-__all__ = ["COMPLIANCE_FINDINGS", "moved_indicators", "priority"]
+__all__ = ["COMPLIANCE_FINDINGS", "moved_indicators", "priority", "room_to_lift"]
 
 COMPLIANCE_FINDINGS = frozenset({"effluent_over_limit"})
 _POLLUTANT_RESOURCE = {"cu": "copper_in_wastewater_kg", "cod": "cod_in_wastewater_kg"}
@@ -100,18 +100,16 @@ def moved_indicators(kb: KnowledgeBase, rec: Rec) -> set[str]:
     return moved
 
 
-def _room_to_lift(ev: EvaluationResult, limiting: set[str]) -> set[str]:
+def room_to_lift(ev: EvaluationResult, limiting: set[str]) -> set[str]:
     """Limiting indicators with an instance below the best level (a limiting indicator at level I is not lifted)."""
     levels = list(ev.benchmark_set.get("levels", []))
     best = levels[0] if levels else None
     return {i.id for i in ev.instances if i.id in limiting and i.level in levels and i.level != best}
 
 
-def priority(
-    kb: KnowledgeBase, rec: Rec, ev: EvaluationResult, blocking: set[str], limiting: set[str]
-) -> dict[str, Any]:
-    """``limiting``: the limiting indicators not yet at the best level (room to lift)."""
-    policy = next(iter(sorted(kb.plan_policies.items())))[1] if kb.plan_policies else None
+def priority(kb: KnowledgeBase, rec: Rec, ev: EvaluationResult, blocking: set[str], room: set[str]) -> dict[str, Any]:
+    """``room``: the limiting indicators not yet at the best level (:func:`room_to_lift`)."""
+    policy = kb.plan_policy
     if policy is None:
         return {"score": 0, "parts": {}}
     parts: dict[str, int] = {}
@@ -119,7 +117,7 @@ def priority(
     parts["severity"] = max((policy.severity_points.get(s, 0) for s in severities), default=0)
     parts["findings"] = min(len(rec.findings), policy.max_findings_counted) * policy.per_finding_points
     moved = moved_indicators(kb, rec)
-    lifts_blocking, lifts_limiting = sorted(moved & blocking), sorted(moved & _room_to_lift(ev, limiting))
+    lifts_blocking, lifts_limiting = sorted(moved & blocking), sorted(moved & room)
     parts["level_lift"] = (policy.blocks_next_level_points if lifts_blocking else 0) + (
         policy.limiting_points if lifts_limiting else 0
     )

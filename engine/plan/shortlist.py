@@ -22,7 +22,7 @@ __all__ = ["key_options", "shortlist_sizes"]
 
 def shortlist_sizes(kb: KnowledgeBase) -> tuple[int, int, int]:
     """(minimum, maximum, how many of the largest quantified savings are always in) from the plan policy."""
-    policy = next(iter(sorted(kb.plan_policies.items())))[1] if kb.plan_policies else None
+    policy = kb.plan_policy
     if policy is None:
         return 3, 7, 3
     return policy.shortlist_min, policy.shortlist_max, policy.shortlist_top_savings

@@ -17,7 +17,7 @@ from engine.inference.trace import TraceNode
 from engine.intake.validate import parse_self_inspection
 from engine.kb.loader import DEFAULT_KB_PATH, load_kb
 from engine.plan.build import build_plan
-from engine.plan.priority import priority
+from engine.plan.priority import priority, room_to_lift
 from engine.plan.records import Rec
 from engine.plan.resolve import rank_key, resolve
 from engine.plan.screen import effect_status
@@ -241,7 +241,7 @@ def _priority(rec: Rec, name: str = "demo_single_sided_small") -> dict[str, Any]
     ev = evaluate(KB, si)
     blocking = {row["key"].split("[")[0] for row in ev.blocking.get("indicators", [])}
     limiting = {i.id for i in ev.instances if i.limiting}
-    return priority(KB, rec, ev, blocking, limiting)
+    return priority(KB, rec, ev, blocking, room_to_lift(ev, limiting))
 
 
 def test_compliance_part_counts_an_effluent_over_its_limit() -> None:
