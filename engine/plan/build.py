@@ -124,12 +124,12 @@ def _evaluate_options(
     recs: dict[str, Rec],
     price_list: dict[str, Any],
     figures: dict[tuple[str, tuple[str, ...]], tuple[Any, ...]],
+    pools: Pools,
 ) -> None:
     """Each option's savings, costs and priority. ``figures``: what was already worked out for an option on the
     same steps (savings, costs and money are functions of the plant's data, the option and its steps; nothing
     changes them once made); the priority is worked out each time (it reads the evaluation's blocking)."""
-    year = si.year(ev.year)
-    pools = Pools.of(kb, si, year)
+    year = pools.year
     fees = stream_fees(pools)
     blocking = {row["key"].split("[")[0] for row in ev.blocking.get("indicators", [])}
     room = room_to_lift(ev, {i.id for i in ev.instances if i.limiting})
@@ -187,7 +187,12 @@ def _drop_nothing_to_save(recs: dict[str, Rec]) -> list[dict[str, Any]]:
 
 
 def _recommended(
-    kb: KnowledgeBase, si: SelfInspection, ev: EvaluationResult, inf: InferenceResult, price_list: dict[str, Any]
+    kb: KnowledgeBase,
+    si: SelfInspection,
+    ev: EvaluationResult,
+    inf: InferenceResult,
+    price_list: dict[str, Any],
+    pools: Pools,
 ) -> tuple[list[Rec], list[dict[str, Any]], list[dict[str, Any]]]:
     """Screen the recommendations (in place, unknown status, line type), then resolve conflicts, prerequisites
     and premises; the options ranked by the plan's total order, the resolution log and the questions to ask."""
@@ -197,7 +202,7 @@ def _recommended(
         if oid in recs:
             recs[oid].checks = checks
     figures: dict[tuple[str, tuple[str, ...]], tuple[Any, ...]] = {}
-    _evaluate_options(kb, si, ev, recs, price_list, figures)
+    _evaluate_options(kb, si, ev, recs, price_list, figures, pools)
     resolution = screening.log + _drop_nothing_to_save(recs)
     resolution += resolve(
         kb,
@@ -206,7 +211,7 @@ def _recommended(
         nodes=inf.trace.nodes,
         in_place=lambda option, steps: in_place(kb, si, ev.year, option, steps),
     )
-    _evaluate_options(kb, si, ev, recs, price_list, figures)  # added prerequisites get their figures too
+    _evaluate_options(kb, si, ev, recs, price_list, figures, pools)  # added prerequisites get their figures too
     return sorted(recs.values(), key=rank_key), resolution, screening.questions
 
 
@@ -368,8 +373,8 @@ def plan_core(
     ev = evaluate(kb, si, benchmark_set=benchmark_set, year=year, warnings=warnings, leave_out=leave_out)
     inf = infer(kb, si, ev, graph, explain=False)  # the why-not is computed when asked: not_fired_of
     price_list = prices(kb, si)
-    ordered, resolution, questions = _recommended(kb, si, ev, inf, price_list)
-    pools = Pools.of(kb, si, si.year(ev.year))
+    pools = Pools.of(kb, si, si.year(ev.year))  # read-only: shared by every option's figures and the combination
+    ordered, resolution, questions = _recommended(kb, si, ev, inf, price_list, pools)
     combined = combine(pools, [r.savings for r in ordered])
     return PlanCore(ev, inf, price_list, ordered, resolution, questions, pools, combined)
 

@@ -52,6 +52,10 @@ class Pools:
     yi: int
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)  # step -> its answers
     wet: list[str] = field(default_factory=list)  # wet lines run (steps whose family has rinse questions)
+    # a line's rinse water, worked out once (the pools are read-only once made; every option reads the same lines)
+    _rinse: dict[str, tuple[tuple[Decimal, Decimal, Decimal] | None, str, list[str]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, kb: KnowledgeBase, si: SelfInspection, year: YearData) -> Pools:
@@ -151,6 +155,13 @@ class Pools:
 
     def rinse(self, step: str) -> tuple[tuple[Decimal, Decimal, Decimal] | None, str, list[str]]:
         """(low, central, high) m³/a of rinse water of a line; how it was taken; the inputs missing."""
+        found = self._rinse.get(step)
+        if found is None:
+            found = self._rinse[step] = self._line_rinse(step)
+        triple, how, missing = found
+        return triple, how, list(missing)
+
+    def _line_rinse(self, step: str) -> tuple[tuple[Decimal, Decimal, Decimal] | None, str, list[str]]:
         metered = self.line_water(step)
         if metered is not None:
             return (metered, metered, metered), f"{step}: metered line water (q_line_water_m3)", []
