@@ -438,8 +438,10 @@ def evaluate(
     the_year = si.latest if year is None else next((y for y in si.years if y.year == year), None)
     if the_year is None:
         raise UnknownIdError("reporting year", str(year), [str(y.year) for y in si.years])
-    if base is not None and (base.benchmark_set["id"] != bset.id or base.year != the_year.year):
-        base = None
+    if base is not None and (
+        base.kb_hash != kb.version.hash or base.benchmark_set["id"] != bset.id or base.year != the_year.year
+    ):
+        base = None  # another knowledge base, benchmark set or year: nothing of it can be taken over
     computed: dict[str, Computed] = {}  # the plant values of the year, as the trends work them out
     counts, series, exact = trends(kb, si, the_year.year, base.trend_values if base is not None else None, computed)
     facts = fact_view(kb, si, counts)

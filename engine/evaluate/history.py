@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -155,20 +154,14 @@ def _union(kb: KnowledgeBase, conds: list[Condition]) -> Reads:
     return out
 
 
-_READS: dict[int, tuple[m.BenchmarkMember, Reads]] = {}
-
-
 def reads_of(kb: KnowledgeBase, member: m.BenchmarkMember) -> Reads:
-    """Everything the member's conditions (``applies_if`` and the criteria of every level) read."""
-    found = _READS.get(id(member))
-    if found is not None and found[0] is member:
-        return found[1]
-    conds = [c for c in (member.applies_if, *member.criteria.values()) if c is not None]
-    reads = _union(kb, conds)
-    if len(_READS) > 10_000:  # members of knowledge bases no longer loaded
-        _READS.clear()
-    _READS[id(member)] = (member, reads)
-    return reads
+    """Everything the member's conditions (``applies_if`` and the criteria of every level) read (worked out once per
+    knowledge base: the member is one of its records)."""
+
+    def make() -> Reads:
+        return _union(kb, [c for c in (member.applies_if, *member.criteria.values()) if c is not None])
+
+    return kb.derived(("reads_of", id(member)), make)
 
 
 def _changed(base: FactView, now: FactView) -> Reads:
@@ -196,6 +189,6 @@ class Unchanged:
         inst = self._by_member.get((group, member.indicator))
         if inst is None or reads_of(self._kb, member).meets(self._changed):
             return None
-        kept = copy.copy(inst)
+        kept = inst.copy()  # its own lists and dicts: nothing done to the projection's reaches the base's
         kept.points = {}  # the evaluation sets the points again
         return kept

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, getcontext
 from typing import Any
 
@@ -157,6 +157,25 @@ class InstanceResult:
     @property
     def key(self) -> str:
         return self.id if self.instance is None else f"{self.id}[{self.instance}]"
+
+    def copy(self) -> InstanceResult:
+        """A copy with its own lists and dicts (their items, immutable or never changed once made, are shared)."""
+        return replace(
+            self,
+            reached=dict(self.reached),
+            thresholds=list(self.thresholds),
+            inputs=list(self.inputs),
+            parameters=[dict(p) for p in self.parameters],
+            criteria_log={lv: list(log) for lv, log in self.criteria_log.items()},
+            level_texts={lv: dict(t) for lv, t in self.level_texts.items()},
+            missing=list(self.missing),
+            notes=list(self.notes),
+            sources=list(self.sources),
+            next_level=dict(self.next_level) if self.next_level is not None else None,
+            points=dict(self.points),
+            contested=[dict(c) for c in self.contested],
+            not_rated=dict(self.not_rated) if self.not_rated is not None else None,
+        )
 
     def brief(self) -> dict[str, Any]:
         """What a projected evaluation carries of the indicator: ``as_dict`` restricted to ``BRIEF_KEYS``."""

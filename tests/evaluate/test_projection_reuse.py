@@ -91,14 +91,14 @@ def test_an_indicator_whose_answer_changed_is_evaluated_again(kb: KnowledgeBase)
     assert before.criteria_log != after.criteria_log  # evaluated again on the new answer, not taken over
 
 
-def test_a_base_of_another_year_or_benchmark_set_is_not_used(kb: KnowledgeBase) -> None:
-    """A base evaluated for another year (or benchmark set) is ignored: its indicators, here marked so that a
-    take-over would show, are not taken over."""
+def test_a_base_of_another_year_benchmark_set_or_knowledge_base_is_not_used(kb: KnowledgeBase) -> None:
+    """A base evaluated for another year (or benchmark set, or by another knowledge base) is ignored: its indicators,
+    here marked so that a take-over would show, are not taken over."""
     si = _si(kb, EXAMPLES[0])
     ev = evaluate(kb, si)
     full = evaluate(kb, si, projection=True)
     marked = [replace(i, level="marked") for i in ev.instances]
-    for wrong in ({"year": ev.year - 1}, {"benchmark_set": {**ev.benchmark_set, "id": "another"}}):
+    for wrong in ({"year": ev.year - 1}, {"benchmark_set": {**ev.benchmark_set, "id": "another"}}, {"kb_hash": "x"}):
         other = replace(ev, instances=marked, trend_values={}, **wrong)
         _same(evaluate(kb, si, projection=True, base=other), full)
     taken = evaluate(kb, si, projection=True, base=replace(ev, instances=marked))
@@ -167,3 +167,24 @@ def test_what_is_derived_from_the_knowledge_base_is_made_once(kb: KnowledgeBase)
     first = kb.derived(("test", "once"), make)
     assert kb.derived(("test", "once"), make) is first and made == [1]
     assert load_kb().derived(("test", "once"), make) == [2]  # another knowledge base works it out for itself
+
+
+def test_a_taken_over_indicator_shares_no_list_or_dict_with_the_base(kb: KnowledgeBase) -> None:
+    """What the projection's evaluation does to an indicator it took over never reaches the base evaluation's."""
+    si = _si(kb, EXAMPLES[0])
+    ev = evaluate(kb, si)
+    before = [i.as_dict() for i in ev.instances]
+    projected = evaluate(kb, si, projection=True, base=ev)
+    taken = [i for i in projected.instances for b in ev.instances if (i.group, i.key) == (b.group, b.key)]
+    assert taken
+    for inst in taken:
+        inst.notes.append("changed")
+        inst.reached["I"] = None
+        inst.sources.append("x")
+        for log in inst.criteria_log.values():
+            log.clear()
+        for text in inst.level_texts.values():
+            text["zh"] = "changed"
+        if inst.next_level is not None:
+            inst.next_level["level"] = "changed"
+    assert [i.as_dict() for i in ev.instances] == before
