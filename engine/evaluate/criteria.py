@@ -59,6 +59,15 @@ class FactView:
     # indicator id -> consecutive year-on-year improvements ending at the evaluated year, and whether the count
     # is complete (False when the chain reaches the first reported year, so earlier years might extend it)
     trends: Mapping[str, tuple[int, bool]] = field(default_factory=dict)
+    # the steps run of each set of families asked about, worked out once per view (its steps never change)
+    _steps: dict[frozenset[str], list[str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def steps_of(self, families: frozenset[str]) -> list[str]:
+        """The steps run whose family is one of ``families``, sorted."""
+        found = self._steps.get(families)
+        if found is None:
+            found = self._steps[families] = sorted(s for s, fam in self.step_families.items() if fam in families)
+        return found
 
 
 def _compare(op: str, actual: Any, expected: Any) -> Outcome:
@@ -75,14 +84,16 @@ def _compare(op: str, actual: Any, expected: Any) -> Outcome:
     if isinstance(actual, bool) or not isinstance(actual, int | Decimal | float):
         return False
     exp = Decimal(str(expected))
-    act = Decimal(str(actual))
-    ops: dict[str, Callable[[Decimal, Decimal], bool]] = {
-        "gt": lambda a, b: a > b,
-        "ge": lambda a, b: a >= b,
-        "lt": lambda a, b: a < b,
-        "le": lambda a, b: a <= b,
-    }
-    return ops[op](act, exp)
+    act = actual if isinstance(actual, Decimal) else Decimal(str(actual))
+    return _ORDER[op](act, exp)
+
+
+_ORDER: dict[str, Callable[[Decimal, Decimal], bool]] = {
+    "gt": lambda a, b: a > b,
+    "ge": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "le": lambda a, b: a <= b,
+}
 
 
 def _all(outcomes: list[Outcome]) -> Outcome:
@@ -103,8 +114,7 @@ def _any(outcomes: list[Outcome]) -> Outcome:
 
 def _leaf(kb: KnowledgeBase, leaf: Leaf, facts: FactView, log: list[LeafResult]) -> Outcome:
     if leaf.steps_run is not None:
-        wanted = set(leaf.steps_run)
-        run = sorted(s for s, fam in facts.step_families.items() if fam in wanted)
+        run = list(facts.steps_of(frozenset(leaf.steps_run)))
         run_outcome = bool(run) if leaf.op == "present" else not run
         log.append(LeafResult(f"steps_run:{','.join(leaf.steps_run)}", leaf.op, None, run, run_outcome))
         return run_outcome
@@ -128,8 +138,8 @@ def _leaf(kb: KnowledgeBase, leaf: Leaf, facts: FactView, log: list[LeafResult])
             answer_outcome = _compare(leaf.op, actual, leaf.value)
         log.append(LeafResult(f"answer:{leaf.question}", leaf.op, leaf.value, actual, answer_outcome))
         return answer_outcome
-    families = set(leaf.families or question.families)
-    steps = sorted(s for s, fam in facts.step_families.items() if fam in families)
+    families = frozenset(leaf.families or question.families)
+    steps = facts.steps_of(families)
     per_step: dict[str, Any] = {s: facts.step_answers.get(s, {}).get(leaf.question) for s in steps}
     outcomes: list[Outcome] = []
     for value in per_step.values():

@@ -153,7 +153,11 @@ def _quantitative(
     if len(rows) == 1:
         _, row, n = rows[0]
         entries = _effective(kb, row, levels, ind.direction, n)
-        inst.thresholds = threshold_infos(entries, ind.direction)
+        infos = kb.derived(
+            ("threshold_infos", id(row), tuple(levels), ind.direction, n),
+            lambda: tuple(threshold_infos(entries, ind.direction)),  # immutable (frozen) thresholds
+        )
+        inst.thresholds = list(infos)
         if row.known_inconsistent:
             inst.provisional = True
             inst.notes.append(f"known-inconsistent thresholds: {row.known_inconsistent}")

@@ -20,11 +20,18 @@ def audit_focus(kb: KnowledgeBase, si: SelfInspection, inf: InferenceResult, rec
     families = sorted({kb.steps[s].family for s in run})
     findings = inf.findings()
     raw: dict[str, dict[str, int]] = {fam: {} for fam in families}
+    family_of = {s: kb.steps[s].family for s in run}
+    at_area: dict[str, list[dict[str, Any]]] = {fam: [] for fam in families}
+    for f in findings:  # a finding is about an area by its family, or by a step run in it
+        areas = {f.get("subject_family"), family_of.get(str(f.get("subject_step")))}
+        for fam in areas:
+            if fam in at_area:
+                at_area[fam].append(f)
     rec_steps = [set(r.steps) for r in recs.values()]
     for fam in families:
-        steps = [s for s in run if kb.steps[s].family == fam]
+        steps = [s for s in run if family_of[s] == fam]
         in_area = set(steps)
-        at = [f for f in findings if f.get("subject_family") == fam or f.get("subject_step") in in_area]
+        at = at_area[fam]
         cats = [kb.findings[f["finding"]].category for f in at if f["finding"] in kb.findings]
         streams = [kb.streams[sid] for sid in {o for s in steps for o in kb.steps[s].outputs}]
         raw[fam] = {
