@@ -60,7 +60,7 @@ class FactView:
     # is complete (False when the chain reaches the first reported year, so earlier years might extend it)
     trends: Mapping[str, tuple[int, bool]] = field(default_factory=dict)
     # the steps run of each set of families asked about, worked out once per view (its steps never change)
-    _steps: dict[frozenset[str], list[str]] = field(default_factory=dict, repr=False, compare=False)
+    _steps: dict[frozenset[str], list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def steps_of(self, families: frozenset[str]) -> list[str]:
         """The steps run whose family is one of ``families``, sorted."""

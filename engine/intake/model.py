@@ -79,8 +79,10 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
 def normalise_district(text: str) -> str:
-    """A district name as stored and compared: NFKC, zero-width characters removed, outer spaces stripped."""
-    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).strip()
+    """A district name as stored and compared: zero-width characters removed, NFKC, outer spaces stripped. The
+    same again on its own result (removing a zero-width joiner between a letter and a combining mark after NFKC
+    left a pair that a second NFKC composed, so a stored district read back differed from the one stored)."""
+    return unicodedata.normalize("NFKC", text.translate(_ZERO_WIDTH)).translate(_ZERO_WIDTH).strip()
 
 
 def _district(raw: object) -> object:

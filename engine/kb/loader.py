@@ -93,7 +93,7 @@ class KnowledgeBase:
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     files: tuple[str, ...] = ()
     # what is worked out from the records alone, once per knowledge base (its records never change once loaded)
-    _derived: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
+    _derived: dict[Hashable, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def derived(self, key: Hashable, make: Callable[[], _T]) -> _T:
         """``make()``, worked out once for this knowledge base under ``key`` (a structure that depends only on its

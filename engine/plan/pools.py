@@ -54,7 +54,7 @@ class Pools:
     wet: list[str] = field(default_factory=list)  # wet lines run (steps whose family has rinse questions)
     # a line's rinse water, worked out once (the pools are read-only once made; every option reads the same lines)
     _rinse: dict[str, tuple[tuple[Decimal, Decimal, Decimal] | None, str, list[str]]] = field(
-        default_factory=dict, repr=False, compare=False
+        default_factory=dict, init=False, repr=False, compare=False
     )
 
     @classmethod

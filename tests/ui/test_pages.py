@@ -159,6 +159,7 @@ def test_excel_upload_to_plan_with_key_options_and_downloads(
     assert page.evaluate(UNLABELLED) == []
     page.select_option("#target", "II")
     page.click("form[action$='/path'] button")
+    page.wait_for_load_state()  # the click waits only for the answer to begin: count once the page has loaded
     assert page.locator("#path-result").count() == 1
     if width < 600:
         _no_horizontal_scroll(page)

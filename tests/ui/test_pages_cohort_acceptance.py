@@ -166,6 +166,7 @@ def test_word_download_and_what_if_answers(browser: Any, server: dict[str, Any],
     page.fill("#set-path-1", "years[1].products[0].output.value")
     page.fill("#set-value-1", "abc")
     page.click("form[action$='/whatif'] button[type=submit]")
+    page.wait_for_load_state()  # the click waits only for the answer to begin: count once the page has loaded
     assert page.locator(".error[role=alert]").count() == 1
     assert page.input_value("#set-path-1") == "years[1].products[0].output.value"  # kept for correction
     page.fill("#set-value-1", "60000")
