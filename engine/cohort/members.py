@@ -120,17 +120,39 @@ def slim_option(option: dict[str, Any]) -> dict[str, Any]:
 def shared(node: Any, cache: dict[Any, Any]) -> Any:
     """``node`` with equal strings and equal flat dicts of strings (names such as ``{zh, en}``) replaced by one
     instance from ``cache``: the members of a large cohort repeat the same names thousands of times. Only for data
-    that is read, never changed in place."""
-    if isinstance(node, str):
+    that is read, never changed in place. (The parent of a cohort pool runs this on every member it receives, beside
+    the workers: each value's type is tested once, in line, and a flat dict is built only when it is new.)"""
+    kind = type(node)
+    if kind is str:
         return cache.setdefault(node, node)
-    if isinstance(node, dict):
-        if node and all(isinstance(v, str) for v in node.values()):
-            key = ("dict", *sorted(node.items()))
-            return cache.setdefault(key, {k: cache.setdefault(v, v) for k, v in node.items()})
-        return {cache.setdefault(k, k) if isinstance(k, str) else k: shared(v, cache) for k, v in node.items()}
-    if isinstance(node, list):
-        return [shared(v, cache) for v in node]
-    return node
+    if kind is list:
+        items = []
+        for v in node:
+            t = type(v)
+            items.append(cache.setdefault(v, v) if t is str else shared(v, cache) if t is dict or t is list else v)
+        return items
+    if kind is not dict:
+        return node
+    flat = bool(node)
+    for v in node.values():
+        if type(v) is not str:
+            flat = False
+            break
+    if flat:
+        key = ("dict", *sorted(node.items()))
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = {cache.setdefault(k, k): cache.setdefault(v, v) for k, v in node.items()}
+        return found
+    out = {}
+    for k, v in node.items():
+        t = type(v)
+        if t is str:
+            v = cache.setdefault(v, v)
+        elif t is dict or t is list:
+            v = shared(v, cache)
+        out[cache.setdefault(k, k) if type(k) is str else k] = v
+    return out
 
 
 def slim_plan(plan: dict[str, Any]) -> dict[str, Any]:
