@@ -6,6 +6,7 @@ evaluation is recorded as a :class:`LeafResult`, so that a caller can say which 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -89,10 +90,10 @@ def _compare(op: str, actual: Any, expected: Any) -> Outcome:
 
 
 _ORDER: dict[str, Callable[[Decimal, Decimal], bool]] = {
-    "gt": lambda a, b: a > b,
-    "ge": lambda a, b: a >= b,
-    "lt": lambda a, b: a < b,
-    "le": lambda a, b: a <= b,
+    "gt": operator.gt,
+    "ge": operator.ge,
+    "lt": operator.lt,
+    "le": operator.le,
 }
 
 

@@ -24,6 +24,7 @@ from engine.evaluate.firmness import contested_rows, level_firmness, mark_not_ra
 from engine.evaluate.history import Unchanged, fact_view, plant_value, trends
 from engine.evaluate.instances import (
     Computed,
+    Effective,
     compute_value,
     effective_thresholds,
     mix_thresholds,
@@ -124,14 +125,17 @@ def _qualitative(
         inst.next_level = {"level": target, "unmet": failing}
 
 
-def _effective(
+def _row_thresholds(
     kb: KnowledgeBase, row: m.ThresholdRow, levels: list[str], direction: str, n: int
-) -> list[tuple[str, Decimal, Decimal, m.ThresholdCell]]:
-    """:func:`effective_thresholds`, worked out once per knowledge base (a row is one of its records)."""
-    return kb.derived(
-        ("effective_thresholds", id(row), tuple(levels), direction, n),
-        lambda: effective_thresholds(row, levels, direction, n),
-    )
+) -> tuple[Effective, tuple[LevelThreshold, ...]]:
+    """A threshold row's :func:`effective_thresholds` at ``n`` and their (frozen) threshold records, worked out once
+    per knowledge base (a row is one of its records)."""
+
+    def make() -> tuple[Effective, tuple[LevelThreshold, ...]]:
+        entries = effective_thresholds(row, levels, direction, n)
+        return entries, tuple(threshold_infos(entries, direction))
+
+    return kb.derived(("row_thresholds", id(row), tuple(levels), direction, n), make)
 
 
 def _quantitative(
@@ -152,18 +156,15 @@ def _quantitative(
     inst.contested = contested_rows(rows, levels, ind.direction)
     if len(rows) == 1:
         _, row, n = rows[0]
-        entries = _effective(kb, row, levels, ind.direction, n)
-        infos = kb.derived(
-            ("threshold_infos", id(row), tuple(levels), ind.direction, n),
-            lambda: tuple(threshold_infos(entries, ind.direction)),  # immutable (frozen) thresholds
-        )
+        entries, infos = _row_thresholds(kb, row, levels, ind.direction, n)
         inst.thresholds = list(infos)
         if row.known_inconsistent:
             inst.provisional = True
             inst.notes.append(f"known-inconsistent thresholds: {row.known_inconsistent}")
         cells = [cell for _, _, _, cell in entries]
     else:
-        mixed = mix_thresholds(rows, levels, ind.direction, lambda r, k: _effective(kb, r, levels, ind.direction, k))
+        effective = [(share, _row_thresholds(kb, row, levels, ind.direction, n)[0]) for share, row, n in rows]
+        mixed = mix_thresholds(effective, levels)
         comparison = "<=" if ind.direction == "lower_is_better" else ">="
         inst.thresholds = [
             LevelThreshold(

@@ -8,7 +8,6 @@ output-weighted benchmark (Σ share × threshold), because consumption is not me
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 
 from engine.evaluate.copper import copper_recovery
@@ -238,9 +237,10 @@ def product_lines(ind: m.Indicator, year: YearData) -> bool:
     return True
 
 
-def effective_thresholds(
-    row: m.ThresholdRow, levels: list[str], direction: str, n: int
-) -> list[tuple[str, Decimal, Decimal, m.ThresholdCell]]:
+Effective = list[tuple[str, Decimal, Decimal, m.ThresholdCell]]  # (level, effective, transcribed, cell) per level
+
+
+def effective_thresholds(row: m.ThresholdRow, levels: list[str], direction: str, n: int) -> Effective:
     """(level, effective, transcribed, cell) strictest first; effective applies the nested envelope.
 
     A value that reaches a stricter level also counts for the looser ones, so the effective threshold of a level
@@ -261,27 +261,17 @@ def effective_thresholds(
     return out
 
 
-Effective = list[tuple[str, Decimal, Decimal, m.ThresholdCell]]
-
-
 def mix_thresholds(
-    rows: list[tuple[Fraction, m.ThresholdRow, int]],
-    levels: list[str],
-    direction: str,
-    effective: Callable[[m.ThresholdRow, int], Effective] | None = None,
+    rows: list[tuple[Fraction, Effective]], levels: list[str]
 ) -> list[tuple[str, Decimal, Decimal, list[m.ThresholdCell]]]:
-    """Output-weighted benchmark: Σ share_i × effective threshold_i, per level (exact). ``effective``: a row's
-    effective thresholds at n (default :func:`effective_thresholds`)."""
-    each = [
-        effective(row, n) if effective is not None else effective_thresholds(row, levels, direction, n)
-        for _, row, n in rows
-    ]
+    """Output-weighted benchmark: Σ share_i × effective threshold_i, per level (exact); ``rows``: each board type's
+    output share with its row's :func:`effective_thresholds`."""
     result = []
     for idx, level in enumerate(levels):
         eff = Fraction(0)
         raw = Fraction(0)
         cells = []
-        for (share, _, _), entries in zip(rows, each, strict=True):
+        for share, entries in rows:
             level_, e, t, cell = entries[idx]
             assert level_ == level
             eff += share * Fraction(e)

@@ -293,8 +293,11 @@ def _answer(raw: object) -> object:
     return raw
 
 
+Answers = dict[str, Annotated[Answer, BeforeValidator(_answer)]]  # by question id; of the plant or of a step
+
+
 class _Answers(_Model):
-    answers: dict[str, Annotated[Answer, BeforeValidator(_answer)]]
+    answers: Answers
 
 
 def validate_answers(raw: dict[str, Any]) -> dict[str, Any]:
@@ -315,7 +318,7 @@ class StepFacts(_Model):
         description="the step's chemistry, one of the step's chemistries in the knowledge base (e.g. ammoniacal for "
         "inner-layer etching); absent: the step's default chemistry",
     )
-    answers: dict[str, Annotated[Answer, BeforeValidator(_answer)]] = Field(default_factory=dict)
+    answers: Answers = Field(default_factory=dict)
     note: str = ""
 
     @model_validator(mode="after")
@@ -364,7 +367,7 @@ class SelfInspection(_Model):
     reporting_years: list[int] = Field(min_length=1, max_length=3)
     years: list[YearData] = Field(min_length=1, max_length=3)
     process: list[StepFacts] = Field(default_factory=list)
-    answers: dict[str, Annotated[Answer, BeforeValidator(_answer)]] = Field(default_factory=dict)
+    answers: Answers = Field(default_factory=dict)
     prices: Prices | None = None
     investment_quotes: list[InvestmentQuote] = Field(
         default_factory=list, description="the enterprise's own investment quotes per option (optional)"
